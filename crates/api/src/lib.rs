@@ -1,0 +1,1 @@
+//! The central API contract: wire types and the OpenAPI document. No IO.

@@ -1,0 +1,1 @@
+//! Reference central server (axum): the portal back end and the operator API.

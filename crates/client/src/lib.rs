@@ -1,0 +1,1 @@
+//! reqwest client for the central API.

@@ -1,0 +1,1 @@
+//! The desk's use-cases and IPC types: everything the Tauri shell calls. No Tauri here.

@@ -1,0 +1,1 @@
+//! Pure rules and types shared by every KenCoM crate: identifiers, kana keys, 和暦, e-mail keys, masking. No IO, no async.

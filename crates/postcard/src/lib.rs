@@ -1,0 +1,1 @@
+//! Hagaki PDF rendering with the Japan Post customer barcode.

@@ -1,0 +1,1 @@
+//! The desk's local encrypted cache (SQLCipher) and outbox.
