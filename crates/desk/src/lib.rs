@@ -1,1 +1,16 @@
-//! The desk's use-cases and IPC types: everything the Tauri shell calls. No Tauri here.
+//! The desk's use-cases and the types that cross the IPC boundary: everything the Tauri
+//! shell calls lives here, so every behaviour is testable with `cargo test` and no window.
+//! This crate must not depend on Tauri, tokio or a concrete keychain: the shell hands it a
+//! [`host::Host`] with the platform pieces.
+#![deny(missing_docs)]
+
+pub mod app_info;
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod host;
+pub mod settings;
+
+pub use app_info::{app_info, AppInfo};
+pub use error::{DeskError, ErrorCode};
+pub use host::{Host, KeychainStatus, Vault, VaultError};

@@ -1,0 +1,80 @@
+//! The desk's own settings file (`settings.json` in the data directory) and the
+//! environment overrides the launcher and tests use. Only non-secret values live here:
+//! secrets go to the keychain, never to this file.
+use crate::error::DeskError;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Environment variable that overrides the configured central server URL (set by
+/// `cargo xtask run` when it starts the embedded demo server).
+pub const CENTRAL_URL_ENV: &str = "KENCOM_CENTRAL_URL";
+
+/// Persisted, non-secret settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Base URL of the central API, e.g. `https://central.example.jp`.
+    pub central_url: Option<String>,
+}
+
+impl Settings {
+    /// Load settings from `dir/settings.json`; a missing file means defaults. The
+    /// environment override wins over the file.
+    pub fn load(dir: &Path) -> Result<Self, DeskError> {
+        let path = dir.join("settings.json");
+        let mut settings = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<Settings>(&bytes).map_err(|e| {
+                DeskError::internal(format!(
+                    "設定ファイル {} を読み取れません（{e}）。ファイルを修正するか削除してください。",
+                    path.display()
+                ))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => {
+                return Err(DeskError::internal(format!(
+                    "設定ファイル {} を開けません（{e}）。",
+                    path.display()
+                )))
+            }
+        };
+        if let Ok(url) = std::env::var(CENTRAL_URL_ENV) {
+            if !url.trim().is_empty() {
+                settings.central_url = Some(url.trim().to_owned());
+            }
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_defaults_and_corrupt_file_is_a_japanese_error() {
+        let dir = tempfile::tempdir().unwrap();
+        // The env override is process-wide; this test only checks the file path when unset.
+        if std::env::var(CENTRAL_URL_ENV).is_err() {
+            assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
+        }
+        std::fs::write(dir.path().join("settings.json"), b"{not json").unwrap();
+        let err = Settings::load(dir.path()).unwrap_err();
+        assert!(err.message.contains("設定ファイル"), "{}", err.message);
+    }
+
+    #[test]
+    fn file_value_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("settings.json"),
+            br#"{"centralUrl":"https://central.example.jp"}"#,
+        )
+        .unwrap();
+        if std::env::var(CENTRAL_URL_ENV).is_err() {
+            assert_eq!(
+                Settings::load(dir.path()).unwrap().central_url.as_deref(),
+                Some("https://central.example.jp")
+            );
+        }
+    }
+}

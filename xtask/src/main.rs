@@ -1,0 +1,2 @@
+//! Developer entry point: `cargo xtask <command>`.
+fn main() {}
