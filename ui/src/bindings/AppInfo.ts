@@ -1,0 +1,3 @@
+import type { KeychainStatus } from "./KeychainStatus";
+
+export type AppInfo = { version: string, dataDir: string, keychain: KeychainStatus, centralUrl: string | null, };
