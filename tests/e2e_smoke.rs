@@ -35,5 +35,17 @@ async fn settings_shows_version_and_keychain_in_japanese() {
 
     let shot = app.screenshot("e2e-settings").await;
     eprintln!("screenshot: {}", shot.display());
+
+    // English is one switch away, and the switch takes effect without a restart.
+    app.client
+        .find(fantoccini::Locator::Css("[data-testid=language-select]"))
+        .await
+        .unwrap()
+        .select_by_value("en")
+        .await
+        .unwrap();
+    app.wait_text("[data-testid=screen-title]", |t| t.trim() == "Settings")
+        .await;
+    app.screenshot("e2e-settings-en").await;
     app.close().await;
 }

@@ -12,9 +12,9 @@ type HostState<'a> = State<'a, Arc<AppHost>>;
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, DeskError> + Send + 'static,
 ) -> Result<T, DeskError> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|_| DeskError::internal("内部処理が中断されました。アプリを再起動してください。"))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|_| {
+        DeskError::internal("内部処理が中断されました。アプリを再起動してください。")
+    })?
 }
 
 #[tauri::command]

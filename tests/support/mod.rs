@@ -36,7 +36,15 @@ pub fn display() -> (String, Option<Proc>) {
         }
     }
     let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -71,19 +79,27 @@ impl App {
         let port = free_port();
         let native = free_port();
         let mut cmd = Command::new(tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("DISPLAY", &display)
-            .env("KENCOM_DATA_DIR", data_dir.path())
-            .env("KENCOM_LANG", "ja")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .env("DISPLAY", &display)
+        .env("KENCOM_DATA_DIR", data_dir.path())
+        .env("KENCOM_LANG", "ja")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
         let driver = Proc(cmd.spawn().expect("tauri-driver failed to start"));
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         let mut caps = serde_json::Map::new();
@@ -92,13 +108,11 @@ impl App {
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_kencom-desk") }),
         );
         caps.insert("browserName".into(), "wry".into());
-        let client = ClientBuilder::new(
-            hyper_util::client::legacy::connect::HttpConnector::new(),
-        )
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session on the desk app failed");
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session on the desk app failed");
         App {
             client,
             data_dir,
@@ -142,6 +156,17 @@ impl App {
 
     /// Save a PNG of the window as `artifacts/screenshots/<name>.png`; returns the path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // WebKit's snapshot can lag the DOM by a frame or more (PLATFORM-NOTES): wait for
+        // two animation frames and a short settle before capturing.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
         let png = self.client.screenshot().await.expect("screenshot failed");
         let path = screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();

@@ -26,34 +26,85 @@ fn rules() -> Vec<(&'static str, Rule)> {
         (
             "kencom-api",
             Never(&[
-                "tauri", "tauri-*", "tokio", "reqwest", "rusqlite", "axum", "hyper", "kencom-central",
-                "kencom-client", "kencom-store", "kencom-desk-core",
+                "tauri",
+                "tauri-*",
+                "tokio",
+                "reqwest",
+                "rusqlite",
+                "axum",
+                "hyper",
+                "kencom-central",
+                "kencom-client",
+                "kencom-store",
+                "kencom-desk-core",
             ]),
         ),
         (
             "kencom-central",
-            Never(&["tauri", "tauri-*", "kencom-client", "kencom-store", "kencom-desk-core", "keyring*"]),
+            Never(&[
+                "tauri",
+                "tauri-*",
+                "kencom-client",
+                "kencom-store",
+                "kencom-desk-core",
+                "keyring*",
+            ]),
         ),
         (
             "kencom-client",
-            Never(&["tauri", "tauri-*", "rusqlite", "kencom-central", "kencom-store"]),
+            Never(&[
+                "tauri",
+                "tauri-*",
+                "rusqlite",
+                "kencom-central",
+                "kencom-store",
+            ]),
         ),
         (
             "kencom-store",
-            Never(&["tauri", "tauri-*", "reqwest", "hyper", "kencom-client", "kencom-central"]),
+            Never(&[
+                "tauri",
+                "tauri-*",
+                "reqwest",
+                "hyper",
+                "kencom-client",
+                "kencom-central",
+            ]),
         ),
         (
             "kencom-postcard",
-            Never(&["tauri", "tauri-*", "reqwest", "hyper", "axum", "tokio", "kencom-client"]),
+            Never(&[
+                "tauri",
+                "tauri-*",
+                "reqwest",
+                "hyper",
+                "axum",
+                "tokio",
+                "kencom-client",
+            ]),
         ),
         (
             "kencom-roster",
-            Never(&["tauri", "tauri-*", "reqwest", "hyper", "axum", "kencom-client"]),
+            Never(&[
+                "tauri",
+                "tauri-*",
+                "reqwest",
+                "hyper",
+                "axum",
+                "kencom-client",
+            ]),
         ),
         // Use-cases: no Tauri, no runtime, no concrete keychain (the host trait has it).
         (
             "kencom-desk-core",
-            Never(&["tauri", "tauri-*", "tokio", "kencom-central", "keyring*", "*-keyring-store"]),
+            Never(&[
+                "tauri",
+                "tauri-*",
+                "tokio",
+                "kencom-central",
+                "keyring*",
+                "*-keyring-store",
+            ]),
         ),
         (
             "kencom-keychain",
@@ -63,8 +114,13 @@ fn rules() -> Vec<(&'static str, Rule)> {
         (
             "kencom-desk",
             Never(&[
-                "kencom-store", "kencom-client", "kencom-postcard", "kencom-central",
-                "kencom-roster", "rusqlite", "reqwest",
+                "kencom-store",
+                "kencom-client",
+                "kencom-postcard",
+                "kencom-central",
+                "kencom-roster",
+                "rusqlite",
+                "reqwest",
             ]),
         ),
     ]
@@ -85,7 +141,10 @@ pub fn check() -> Result<()> {
         .output()
         .context("cargo metadata")?;
     if !out.status.success() {
-        bail!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let meta: Value = serde_json::from_slice(&out.stdout)?;
     let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -119,8 +178,14 @@ pub fn check() -> Result<()> {
     }
     for (krate, direct) in &deps {
         let is_shell = krate == "kencom-desk";
-        if !is_shell && direct.iter().any(|d| UI_FRAMEWORK.iter().any(|p| matches(p, d))) {
-            violations.push(format!("{krate}: only the shell (kencom-desk) may use Tauri"));
+        if !is_shell
+            && direct
+                .iter()
+                .any(|d| UI_FRAMEWORK.iter().any(|p| matches(p, d)))
+        {
+            violations.push(format!(
+                "{krate}: only the shell (kencom-desk) may use Tauri"
+            ));
         }
     }
     violations.extend(ui_imports()?);
@@ -166,7 +231,10 @@ mod tests {
     #[test]
     fn patterns() {
         assert!(super::matches("tauri-*", "tauri-build"));
-        assert!(super::matches("*-keyring-store", "zbus-secret-service-keyring-store"));
+        assert!(super::matches(
+            "*-keyring-store",
+            "zbus-secret-service-keyring-store"
+        ));
         assert!(!super::matches("tauri", "tauri-build"));
     }
 }

@@ -48,8 +48,8 @@ pub fn run(args: &[String]) -> Result<()> {
     };
 
     let app = target_dir().join("debug/kencom-desk");
-    let headless = std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty())
-        && cfg!(target_os = "linux");
+    let headless =
+        std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) && cfg!(target_os = "linux");
     if !headless {
         let mut cmd = Command::new(&app);
         cmd.envs(env);
@@ -57,7 +57,15 @@ pub fn run(args: &[String]) -> Result<()> {
     }
 
     let mut xvfb = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -90,7 +98,10 @@ pub fn run(args: &[String]) -> Result<()> {
         .arg(&shot)
         .env("DISPLAY", &display))?;
     drop(app);
-    println!("\nKenCoM Desk ran headless on Xvfb; screenshot saved to {}", shot.display());
+    println!(
+        "\nKenCoM Desk ran headless on Xvfb; screenshot saved to {}",
+        shot.display()
+    );
     println!("(with a display, `cargo xtask run` opens the window and keeps it open)");
     Ok(())
 }
@@ -101,10 +112,14 @@ fn start_central(demo_dir: &std::path::Path) -> Result<(Kill, String)> {
     let bin = target_dir().join("debug/kencom-central");
     let db = demo_dir.join("central.db");
     if !db.exists() {
-        sh(Command::new(&bin)
-            .args(["seed", "--db"])
-            .arg(&db)
-            .args(["--members", "2000", "--insurers", "5", "--seed", "1"]))?;
+        sh(Command::new(&bin).args(["seed", "--db"]).arg(&db).args([
+            "--members",
+            "2000",
+            "--insurers",
+            "5",
+            "--seed",
+            "1",
+        ]))?;
     }
     let mut child = Command::new(&bin)
         .args(["serve", "--db"])

@@ -57,13 +57,7 @@ fn rust_tests() -> Result<()> {
 /// `cargo xtask bindings`: rewrite ui/src/bindings from the Rust types.
 pub fn update_bindings() -> Result<()> {
     run(cargo()
-        .args([
-            "test",
-            "-p",
-            "kencom-desk-core",
-            "--test",
-            "bindings",
-        ])
+        .args(["test", "-p", "kencom-desk-core", "--test", "bindings"])
         .env("KENCOM_UPDATE_BINDINGS", "1"))?;
     eprintln!("ui/src/bindings regenerated; commit the changes");
     Ok(())
@@ -87,10 +81,7 @@ fn fuzz_targets() -> Result<Vec<String>> {
 /// `cargo xtask fuzz [TARGET] [SECS]`: run one or all cargo-fuzz targets. `-s none`
 /// because the sanitizers need nightly, which this toolchain does not have.
 pub fn fuzz(args: &[String]) -> Result<()> {
-    let secs: u32 = args
-        .iter()
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(20);
+    let secs: u32 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(20);
     let chosen: Vec<String> = match args.iter().find(|a| a.parse::<u32>().is_err()) {
         Some(t) => vec![t.clone()],
         None => fuzz_targets()?,
