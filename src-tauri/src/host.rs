@@ -31,6 +31,13 @@ impl AppHost {
     }
 }
 
+impl AppHost {
+    /// Where the webview keeps its profile: inside the data directory.
+    pub fn webview_dir(&self) -> PathBuf {
+        self.data_dir.join("webview")
+    }
+}
+
 impl Host for AppHost {
     fn version(&self) -> String {
         self.version.clone()

@@ -11,12 +11,26 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             let host = host::AppHost::new(app.handle())?;
+            main_window(app, &host)?;
             app.manage(std::sync::Arc::new(host));
             Ok(())
         })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("KenCoM Desk failed to start");
+}
+
+/// The main window is built here rather than in tauri.conf.json so that its WebKit
+/// profile (localStorage, caches) follows the data directory: with `KENCOM_DATA_DIR` set
+/// (tests, demos) nothing is written to the operator's real profile.
+fn main_window(app: &tauri::App, host: &host::AppHost) -> tauri::Result<()> {
+    tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+        .title("KenCoM Desk")
+        .inner_size(1280.0, 800.0)
+        .min_inner_size(960.0, 640.0)
+        .data_directory(host.webview_dir())
+        .build()?;
+    Ok(())
 }
 
 /// Logs go to stderr with a level from `RUST_LOG` (default info). Nothing personal is

@@ -83,7 +83,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut cmd = Command::new("dbus-run-session");
     cmd.args(["--", "sh", "-c"])
         .arg(format!(
-            "echo -n demo | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec '{}'",
+            "echo -n demo | XDG_DATA_HOME='{}' gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec '{}'",
+            demo_dir.join("keyring").display(),
             app.display()
         ))
         .env("DISPLAY", &display)

@@ -40,9 +40,16 @@ pub fn build_ui() -> Result<()> {
 /// `cargo test --workspace` with a real Secret Service (headless gnome-keyring).
 fn rust_tests() -> Result<()> {
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // The keyring's files go to a fresh directory each run: an old login keyring with
+    // another password would make gnome-keyring prompt (and fail) instead of unlocking.
+    let keyring_home =
+        std::env::temp_dir().join(format!("kencom-test-keyring-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&keyring_home);
+    std::fs::create_dir_all(&keyring_home)?;
     let inner = format!(
-        "echo -n kencom-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
-         exec {cargo_bin} test --workspace"
+        "echo -n kencom-test | XDG_DATA_HOME='{}' gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+         exec {cargo_bin} test --workspace",
+        keyring_home.display()
     );
     if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
