@@ -13,8 +13,7 @@ pub fn holiday_name(date: NaiveDate) -> Option<&'static str> {
     // 振替休日 (since 1973, extended 2007): a holiday on Sunday moves to the next day that is
     // not itself a holiday.
     let mut d = date;
-    loop {
-        let Some(prev) = d.pred_opt() else { break };
+    while let Some(prev) = d.pred_opt() {
         if base_holiday(prev).is_none() {
             break;
         }
