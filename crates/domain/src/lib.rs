@@ -1,1 +1,19 @@
-//! Pure rules and types shared by every KenCoM crate: identifiers, kana keys, 和暦, e-mail keys, masking. No IO, no async.
+//! Pure rules and types shared by every KenCoM crate: identifiers (保険者番号, 記号・番号・枝番),
+//! kana and kanji name keys, 和暦, e-mail keys, masking and the Japan Post customer barcode.
+//! No IO, no async, no clock: everything here is a function of its arguments, so the desk,
+//! the central server and the roster importer apply exactly the same rules.
+
+mod chars;
+
+pub mod card;
+pub mod insurer;
+pub mod kana;
+pub mod prefecture;
+
+pub use card::{CardBranch, CardError, CardNumber, CardSymbol};
+pub use insurer::{check_digit, InsurerError, InsurerKind, InsurerNumber};
+pub use kana::{
+    check_katakana_name, compare_names, is_katakana_name, kanji_key, name_key, KanaError, KanaFold,
+    NameKey, NameMatch,
+};
+pub use prefecture::Prefecture;
