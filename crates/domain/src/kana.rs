@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::chars::{is_blank, is_dash, nfkc};
 
 /// One normalisation step of the name key, in the order they are applied.
@@ -180,6 +182,10 @@ fn key_with(name: &str, skip: Option<KanaFold>) -> NameKey {
             key = next;
         }
     }
+    // Dropping blanks or dashes can leave a base letter next to a combining mark (E ̄);
+    // compose them so the key is stable under a second pass. Not a fold of its own: the
+    // removal that caused it is already reported.
+    let key = key.nfc().collect();
     NameKey { key, folds }
 }
 
@@ -328,9 +334,14 @@ const KANJI_VARIANTS: &[(char, char)] = &[
 /// The kanji matching key: NFKC (compatibility ideographs such as 塚 U+FA10), blanks and ・
 /// dropped, then the variant table (髙→高, 﨑→崎, 德→徳 …).
 pub fn kanji_key(name: &str) -> String {
-    nfkc(name)
+    // Drop blanks before NFKC so a base letter and a combining mark that were separated by a
+    // blank compose now rather than on a second pass (the key must be idempotent).
+    let kept: String = nfkc(name)
         .chars()
         .filter(|&c| !(is_blank(c) || c == '・'))
+        .collect();
+    nfkc(&kept)
+        .chars()
         .map(|c| {
             KANJI_VARIANTS
                 .iter()

@@ -9,6 +9,7 @@ pub mod card;
 pub mod insurer;
 pub mod kana;
 pub mod prefecture;
+pub mod wareki;
 
 pub use card::{CardBranch, CardError, CardNumber, CardSymbol};
 pub use insurer::{check_digit, InsurerError, InsurerKind, InsurerNumber};
@@ -17,3 +18,7 @@ pub use kana::{
     NameKey, NameMatch,
 };
 pub use prefecture::Prefecture;
+pub use wareki::{
+    format_both, format_era_coded, format_iso, format_seireki, format_wareki, parse_date,
+    parse_era_coded, parse_era_coded_compact, DateError, Era, EraCodeMap,
+};
