@@ -6,17 +6,21 @@
 mod chars;
 
 pub mod card;
+pub mod email;
 pub mod insurer;
 pub mod kana;
+pub mod mask;
 pub mod prefecture;
 pub mod wareki;
 
 pub use card::{CardBranch, CardError, CardNumber, CardSymbol};
+pub use email::{check_email, email_search_key, EmailAddress, EmailIssue, Severity};
 pub use insurer::{check_digit, InsurerError, InsurerKind, InsurerNumber};
 pub use kana::{
     check_katakana_name, compare_names, is_katakana_name, kanji_key, name_key, KanaError, KanaFold,
     NameKey, NameMatch,
 };
+pub use mask::{mask_address, mask_card_branch, mask_card_number, mask_card_symbol, mask_email};
 pub use prefecture::Prefecture;
 pub use wareki::{
     format_both, format_era_coded, format_iso, format_seireki, format_wareki, parse_date,
