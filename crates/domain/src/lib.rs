@@ -3,8 +3,11 @@
 //! No IO, no async, no clock: everything here is a function of its arguments, so the desk,
 //! the central server and the roster importer apply exactly the same rules.
 
+#![deny(missing_docs)]
+
 mod chars;
 
+pub mod barcode;
 pub mod card;
 pub mod email;
 pub mod insurer;
@@ -13,6 +16,9 @@ pub mod mask;
 pub mod prefecture;
 pub mod wareki;
 
+pub use barcode::{
+    address_display_number, check_character, Bar, BarcodeChar, BarcodeError, CustomerBarcode,
+};
 pub use card::{CardBranch, CardError, CardNumber, CardSymbol};
 pub use email::{check_email, email_search_key, EmailAddress, EmailIssue, Severity};
 pub use insurer::{check_digit, InsurerError, InsurerKind, InsurerNumber};
