@@ -1,1 +1,9 @@
-//! Reference central server (axum): the portal back end and the operator API.
+//! Reference central server (axum): the portal back end (registration, eligibility check,
+//! login/CAPTCHA, checkup codes, inquiries) and the operator API the desk uses.
+//!
+//! Layers: `http` (routes, extractors, problem+json) → `flows` (the rules, written once
+//! against `store::Tx`) → `store` (SQLite today, PostgreSQL later). Handlers never see SQL.
+
+pub mod clock;
+pub mod error;
+pub mod store;

@@ -1,0 +1,685 @@
+//! Operator-facing wire types: auth, member search/detail/timeline, diagnosis, inquiries
+//! and cases, identity verification, gated actions, print runs, insurers, audit.
+//! Identifiers (記号・番号, e-mail, address) are masked unless a type says otherwise.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Operator role.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Help-desk agent.
+    Agent,
+    /// Supervisor: audit log, operators.
+    Supervisor,
+    /// 健康保険組合 staff, bound to one insurer.
+    InsurerAdmin,
+}
+
+impl Role {
+    /// The stored/wire name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Supervisor => "supervisor",
+            Role::InsurerAdmin => "insurer_admin",
+        }
+    }
+    /// Parse the stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "agent" => Some(Role::Agent),
+            "supervisor" => Some(Role::Supervisor),
+            "insurer_admin" => Some(Role::InsurerAdmin),
+            _ => None,
+        }
+    }
+}
+
+/// ID + password + TOTP.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OperatorLoginRequest {
+    /// Operator ID.
+    pub login_id: String,
+    /// Password.
+    pub password: String,
+    /// Current 6-digit TOTP.
+    pub totp: String,
+}
+
+/// Refresh request.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    /// The refresh token (single use; a reused one revokes the login).
+    pub refresh_token: String,
+}
+
+/// Who is signed in.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OperatorInfo {
+    /// Operator id.
+    pub id: i64,
+    /// Operator ID.
+    pub login_id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The insurer an insurer admin is bound to.
+    pub insurer_id: Option<i64>,
+}
+
+/// Tokens after login/refresh.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TokenPair {
+    /// Short-lived bearer token.
+    pub access_token: String,
+    /// RFC 3339.
+    pub access_expires_at: String,
+    /// Rotating refresh token.
+    pub refresh_token: String,
+    /// RFC 3339.
+    pub refresh_expires_at: String,
+    /// The operator.
+    pub operator: OperatorInfo,
+}
+
+/// Change an operator's role (supervisors only); revokes their sessions.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RoleChangeRequest {
+    /// New role.
+    pub role: Role,
+    /// Required for insurer_admin, forbidden otherwise.
+    #[serde(default)]
+    pub insurer_id: Option<i64>,
+}
+
+/// Member search; every given field must match. Paginated.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct MemberSearchQuery {
+    /// カナ氏名 (any width/spacing; ≥3 chars = substring, shorter = prefix).
+    pub kana: Option<String>,
+    /// 生年月日 (ISO or 和暦).
+    pub birth_date: Option<String>,
+    /// 保険者番号.
+    pub insurer_number: Option<String>,
+    /// 記号.
+    pub symbol: Option<String>,
+    /// 番号 (the last 7 are compared).
+    pub number: Option<String>,
+    /// Login e-mail (case- and width-insensitive).
+    pub email: Option<String>,
+    /// 1-based page.
+    pub page: Option<i64>,
+    /// Page size (1–100, default 20).
+    pub per_page: Option<i64>,
+}
+
+/// A member in a list (masked).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberSummary {
+    /// Roster member id.
+    pub id: i64,
+    /// Insurer id.
+    pub insurer_id: i64,
+    /// 漢字氏名.
+    pub name_kanji: String,
+    /// カナ氏名.
+    pub name_kana: String,
+    /// 生年月日 (ISO).
+    pub birth_date: String,
+    /// 保険者番号 as on the card.
+    pub insurer_number: String,
+    /// 記号 (masked).
+    pub card_symbol_masked: String,
+    /// 番号 (masked).
+    pub card_number_masked: String,
+    /// `insured` or `dependent`.
+    pub relation: String,
+    /// Linked account state, if any.
+    pub account_state: Option<String>,
+    /// Linked login e-mail (masked).
+    pub email_masked: Option<String>,
+}
+
+/// A page of members.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberPage {
+    /// Items.
+    pub items: Vec<MemberSummary>,
+    /// Total hits.
+    pub total: i64,
+    /// 1-based page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+}
+
+/// One event in a member's history.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TimelineEvent {
+    /// RFC 3339.
+    pub at: String,
+    /// Stable kind: registered, activation_mail, activation_used, eligibility_attempt,
+    /// activated, login, checkup_code, reissue, secret_question.
+    pub kind: String,
+    /// One line for the operator.
+    pub summary: String,
+    /// Field-level details (differences, expiry, …).
+    pub details: Vec<String>,
+}
+
+/// The member's account as the desk sees it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AccountView {
+    /// Account id.
+    pub id: i64,
+    /// State.
+    pub state: String,
+    /// Masked login e-mail.
+    pub email_masked: String,
+    /// Locked until (RFC 3339), if locked.
+    pub locked_until: Option<String>,
+    /// Failed logins since the last success.
+    pub failed_logins: i64,
+    /// Activated at.
+    pub activated_at: Option<String>,
+}
+
+/// Member detail.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberDetail {
+    /// The summary.
+    pub member: MemberSummary,
+    /// Union name.
+    pub insurer_name: String,
+    /// 任意継続.
+    pub voluntary_continuation: bool,
+    /// 特例退職.
+    pub special_retiree: bool,
+    /// 資格取得日.
+    pub qualified_on: String,
+    /// 資格喪失日.
+    pub disqualified_on: Option<String>,
+    /// Whether the roster row has reached the portal.
+    pub synced: bool,
+    /// 郵便番号 (masked) and address (masked).
+    pub address_masked: String,
+    /// The account, if one is linked.
+    pub account: Option<AccountView>,
+    /// History, oldest first.
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// A diagnosed cause with its evidence.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Cause {
+    /// Stable code: already_verified, roster_name_mismatch, roster_number_mismatch,
+    /// insurer_maintenance, service_not_enabled, dependent, voluntary_continuation,
+    /// not_yet_synced, number_all_digits, name_width_or_spacing, small_kana,
+    /// birth_date_mismatch, activation_link_expired, activation_link_superseded,
+    /// login_locked, captcha_escalated, email_mistake, disqualified, no_roster_match.
+    pub code: String,
+    /// Japanese title for the desk.
+    pub title_ja: String,
+    /// Evidence lines.
+    pub evidence: Vec<String>,
+    /// A suggested reply (never contains 記号・番号 or a code).
+    pub suggested_reply_ja: String,
+}
+
+/// A roster candidate for inquiry data, with why it matched.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Candidate {
+    /// The member.
+    pub member: MemberSummary,
+    /// Higher is better.
+    pub score: i64,
+    /// Why it matched (fields, folds).
+    pub reasons: Vec<String>,
+}
+
+/// Diagnosis for a member, or for inquiry data.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Diagnosis {
+    /// The member diagnosed (None when nothing matched).
+    pub member_id: Option<i64>,
+    /// Causes that apply.
+    pub causes: Vec<Cause>,
+    /// Candidates (for inquiry-data diagnosis).
+    pub candidates: Vec<Candidate>,
+}
+
+/// Inquiry data to diagnose when no member is known.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct DiagnoseRequest {
+    /// カナ氏名 as given.
+    pub name_kana: String,
+    /// 生年月日 (ISO or 和暦).
+    pub birth_date: String,
+    /// 健康保険組合名, if given.
+    #[serde(default)]
+    pub insurer_name: Option<String>,
+    /// 保険者番号, if given.
+    #[serde(default)]
+    pub insurer_number: Option<String>,
+    /// E-mail, if given.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Query for the inquiry queue.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct InquiryListQuery {
+    /// `new`, `claimed` or `closed` (all when absent).
+    pub status: Option<String>,
+    /// 1-based page.
+    pub page: Option<i64>,
+    /// Page size (1–100).
+    pub per_page: Option<i64>,
+}
+
+/// An inquiry with its normalised fields.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InquiryView {
+    /// Id.
+    pub id: i64,
+    /// RFC 3339.
+    pub received_at: String,
+    /// As typed.
+    pub name_kana: String,
+    /// Kana matching key.
+    pub name_key: String,
+    /// As typed.
+    pub email: String,
+    /// Likely typing mistakes in the e-mail.
+    pub email_issues: Vec<String>,
+    /// As typed.
+    pub insurer_name: String,
+    /// As typed.
+    pub birth_date_raw: String,
+    /// Parsed (ISO), if parseable.
+    pub birth_date: Option<String>,
+    /// Type.
+    pub inquiry_type: String,
+    /// Body.
+    pub body: String,
+    /// App version.
+    pub app_version: String,
+    /// Device.
+    pub device_name: String,
+    /// OS version.
+    pub os_version: String,
+    /// Smartphone browser.
+    pub sp_browser: String,
+    /// new / claimed / closed.
+    pub status: String,
+    /// The case, once claimed.
+    pub case_id: Option<i64>,
+    /// Who claimed it.
+    pub claimed_by: Option<String>,
+}
+
+/// A page of inquiries.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InquiryPage {
+    /// Items.
+    pub items: Vec<InquiryView>,
+    /// Total.
+    pub total: i64,
+    /// Page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+}
+
+/// A note.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoteView {
+    /// Id.
+    pub id: i64,
+    /// Author.
+    pub operator_id: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Text.
+    pub body: String,
+}
+
+/// One verification factor.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct FactorCheck {
+    /// name_kana, birth_date, insurer_name, insurer_number, address, postal_code,
+    /// phone, qualified_on, email.
+    pub factor: String,
+    /// Whether the caller's answer matched the record.
+    pub matched: bool,
+}
+
+/// Record an identity verification.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct VerificationRequest {
+    /// The member verified.
+    pub member_id: i64,
+    /// Factors checked.
+    pub factors: Vec<FactorCheck>,
+}
+
+/// A recorded verification.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct VerificationView {
+    /// Id.
+    pub id: i64,
+    /// Operator.
+    pub operator_id: i64,
+    /// Member.
+    pub member_id: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Factors.
+    pub factors: Vec<FactorCheck>,
+    /// Passed: name + birth date + at least one more matched, nothing mismatched.
+    pub passed: bool,
+    /// Why it did not pass.
+    pub reason: Option<String>,
+}
+
+/// A reissue as the case shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReissueView {
+    /// Id.
+    pub id: i64,
+    /// Member.
+    pub member_id: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Postcard.
+    pub postcard_id: i64,
+    /// Earliest expected arrival (JST date, ~half a month).
+    pub expected_from: String,
+    /// Latest expected arrival (JST date, ~one month).
+    pub expected_to: String,
+}
+
+/// A case.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseView {
+    /// Id.
+    pub id: i64,
+    /// The inquiry.
+    pub inquiry: InquiryView,
+    /// Claimed by (operator id).
+    pub claimed_by: i64,
+    /// The member the case is about.
+    pub member_id: Option<i64>,
+    /// open / waiting / closed.
+    pub status: String,
+    /// Resolution category when closed.
+    pub resolution: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Notes.
+    pub notes: Vec<NoteView>,
+    /// Verifications.
+    pub verifications: Vec<VerificationView>,
+    /// Reissues ordered on this case.
+    pub reissues: Vec<ReissueView>,
+}
+
+/// Attach a member to a case.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct LinkMemberRequest {
+    /// Member id.
+    pub member_id: i64,
+}
+
+/// Add a note.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoteRequest {
+    /// Text (1–4000 chars).
+    pub body: String,
+}
+
+/// Change a case's status.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaseStatusRequest {
+    /// `open` or `waiting`.
+    pub status: String,
+}
+
+/// Close a case.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CloseRequest {
+    /// answered, reissued, escalated_to_insurer, no_response, duplicate, other.
+    pub resolution: String,
+}
+
+/// The login e-mail, revealed (audited).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RevealedEmail {
+    /// Exactly as stored.
+    pub email: String,
+}
+
+/// A new activation mail was queued.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ResendView {
+    /// Mail id.
+    pub mail_id: i64,
+    /// RFC 3339.
+    pub link_expires_at: String,
+}
+
+/// Account after unlock.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnlockView {
+    /// Account state.
+    pub state: String,
+    /// Whether a lock was lifted.
+    pub was_locked: bool,
+}
+
+/// A postcard waiting for a print run.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PendingPostcard {
+    /// Id.
+    pub id: i64,
+    /// Member.
+    pub member_id: i64,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A print run.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PrintRunView {
+    /// Id.
+    pub id: i64,
+    /// Insurer.
+    pub insurer_id: i64,
+    /// RFC 3339.
+    pub created_at: String,
+    /// When its data (with codes) was handed out.
+    pub fetched_at: Option<String>,
+    /// Printed.
+    pub printed_at: Option<String>,
+    /// Mailed.
+    pub mailed_at: Option<String>,
+    /// Number of postcards.
+    pub postcards: i64,
+}
+
+/// Everything a printer needs for one postcard. The only place a code is in clear.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PostcardData {
+    /// Postcard id.
+    pub postcard_id: i64,
+    /// Member.
+    pub member_id: i64,
+    /// 〒 (7 digits).
+    pub postal_code: String,
+    /// Address.
+    pub address: String,
+    /// 漢字氏名 (printed with 様).
+    pub name_kanji: String,
+    /// 健診閲覧コード in clear.
+    pub code: String,
+    /// カスタマバーコード: START, 20 data characters, check digit, STOP (names like
+    /// `1`, `-`, `CC4`).
+    pub barcode: Vec<String>,
+    /// Sender: union name.
+    pub sender_name: String,
+    /// Sender 〒.
+    pub sender_postal_code: String,
+    /// Sender address.
+    pub sender_address: String,
+}
+
+/// Postcards of a run.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct PrintRunData {
+    /// The run.
+    pub run: PrintRunView,
+    /// Postcards.
+    pub postcards: Vec<PostcardData>,
+}
+
+/// Mark a run.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MarkRunRequest {
+    /// `printed` or `mailed`.
+    pub state: String,
+}
+
+/// Insurer number with its kind.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InsurerNumber {
+    /// 8 digits.
+    pub number: String,
+    /// primary / special_retiree.
+    pub kind: String,
+}
+
+/// A maintenance window.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MaintenanceView {
+    /// Id.
+    pub id: i64,
+    /// RFC 3339.
+    pub starts_at: String,
+    /// RFC 3339.
+    pub ends_at: String,
+    /// Note.
+    pub note: String,
+}
+
+/// A whitelisted IP.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct WhitelistView {
+    /// Id.
+    pub id: i64,
+    /// IP address.
+    pub ip: String,
+}
+
+/// An insurer.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InsurerView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Numbers.
+    pub numbers: Vec<InsurerNumber>,
+    /// KenCoM enabled.
+    pub service_enabled: bool,
+    /// In maintenance now.
+    pub in_maintenance: bool,
+    /// Windows.
+    pub maintenance: Vec<MaintenanceView>,
+    /// Whitelisted IPs.
+    pub whitelist: Vec<WhitelistView>,
+}
+
+/// Add a maintenance window.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MaintenanceRequest {
+    /// RFC 3339.
+    pub starts_at: String,
+    /// RFC 3339, after `starts_at`.
+    pub ends_at: String,
+    /// Note (≤ 200 chars).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Whitelist an IP.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct WhitelistRequest {
+    /// IPv4 or IPv6 address.
+    pub ip: String,
+}
+
+/// Audit query.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQueryParams {
+    /// Operator.
+    pub operator_id: Option<i64>,
+    /// Member.
+    pub member_id: Option<i64>,
+    /// Action.
+    pub action: Option<String>,
+    /// 1-based page.
+    pub page: Option<i64>,
+    /// Page size (1–100).
+    pub per_page: Option<i64>,
+}
+
+/// One audit entry.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    /// Sequence.
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Operator (None for member/system actions).
+    pub operator_id: Option<i64>,
+    /// Action.
+    pub action: String,
+    /// Member.
+    pub member_id: Option<i64>,
+    /// Case.
+    pub case_id: Option<i64>,
+    /// Detail (no secrets).
+    pub detail: String,
+    /// Chain hash.
+    pub hash: String,
+}
+
+/// A page of audit entries.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    /// Items.
+    pub items: Vec<AuditEntry>,
+    /// Total.
+    pub total: i64,
+    /// Page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+}
+
+/// Chain verification result.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditVerification {
+    /// True when every entry's hash and link hold.
+    pub ok: bool,
+    /// Entries checked.
+    pub checked: i64,
+    /// First entry that fails, if any.
+    pub first_bad_seq: Option<i64>,
+}

@@ -1,0 +1,221 @@
+//! Member-facing wire types: the seed's registration (4 steps), login with CAPTCHA,
+//! checkup-code entry + secret question, and the inquiry form.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// STEP1: e-mail (= login ID) + password + optional invitation code + consent to
+/// 会員規約 and 個人情報の取り扱い.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// Login ID, stored exactly as typed (case-sensitive).
+    pub email: String,
+    /// 英数字 6–20 characters.
+    pub password: String,
+    /// 招待コード (optional).
+    #[serde(default)]
+    pub invitation_code: Option<String>,
+    /// Consent to [1] KenCoM会員規約.
+    pub consent_terms: bool,
+    /// Consent to [2] 個人情報の取り扱いについて.
+    pub consent_privacy: bool,
+}
+
+/// STEP2 screen data: the 仮登録 mail was queued.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RegisterResponse {
+    /// Account state (`provisional`).
+    pub state: String,
+    /// When the activation link stops working (24 h after sending).
+    pub link_expires_at: String,
+}
+
+/// 仮登録メールの再送信.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ResendRequest {
+    /// The login ID registered in STEP1.
+    pub email: String,
+}
+
+/// The activation link was opened: a registration session continues to STEP3.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ActivateResponse {
+    /// Bearer token for STEP3/4.
+    pub registration_token: String,
+    /// Account state (`email_confirmed`).
+    pub state: String,
+}
+
+/// STEP3: 健保資格確認 with the insurance card.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EligibilityRequest {
+    /// 記号 (may be empty on some cards, may hold kanji).
+    pub symbol: String,
+    /// 番号: 8+ digits → the last 7; leading zeros as printed.
+    pub number: String,
+    /// 保険者番号 (8 digits).
+    pub insurer_number: String,
+    /// 氏名（フルネーム・全角カナ）.
+    pub name_kana: String,
+    /// 生年月日: `1989-01-01`, or 和暦 (`S35.1.1`, `昭和35年1月1日`).
+    pub birth_date: String,
+}
+
+/// STEP4 confirmation screen.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EligibilityResponse {
+    /// カナ氏名 as the roster holds it.
+    pub name_kana: String,
+    /// 生年月日 (ISO).
+    pub birth_date: String,
+    /// 健康保険組合 name.
+    pub insurer_name: String,
+}
+
+/// Registration outcome after 登録を完了する.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConfirmResponse {
+    /// `active`.
+    pub state: String,
+}
+
+/// A CAPTCHA challenge (no image: the level and a text prompt stand in for it).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CaptchaChallenge {
+    /// Pass back with the login.
+    pub challenge_id: String,
+    /// 0 = none needed, 1 = normal, 2 = harder (after failures / traffic).
+    pub level: i64,
+    /// What to solve.
+    pub prompt: String,
+}
+
+/// Client kind: CAPTCHA applies to PC/smartphone browsers only; apps are exempt.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    /// PC or smartphone browser.
+    Browser,
+    /// The KenCoM app.
+    App,
+}
+
+/// Member login.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberLoginRequest {
+    /// Login ID (case-sensitive).
+    pub email: String,
+    /// Password.
+    pub password: String,
+    /// Browser or app.
+    pub client: ClientKind,
+    /// Challenge from `POST /portal/captcha`.
+    #[serde(default)]
+    pub captcha_id: Option<String>,
+    /// Its answer.
+    #[serde(default)]
+    pub captcha_answer: Option<String>,
+}
+
+/// A member session.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberLoginResponse {
+    /// Bearer token.
+    pub session_token: String,
+}
+
+/// 健診閲覧コード + 生年月日 (first view of checkup results).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CheckupVerifyRequest {
+    /// The code printed on the postcard.
+    pub code: String,
+    /// 生年月日 (ISO or 和暦).
+    pub birth_date: String,
+}
+
+/// The カナ氏名 to confirm, and a token for the secret-question step.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CheckupVerifyResponse {
+    /// カナ氏名 to confirm.
+    pub name_kana: String,
+    /// Single-use token for `POST /portal/checkup/secret-question`.
+    pub verification_token: String,
+}
+
+/// 秘密の質問の設定.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SecretQuestionRequest {
+    /// From the verify step.
+    pub verification_token: String,
+    /// The question text (a preset one or the member's own).
+    pub question: String,
+    /// 自分で質問を設定する（推奨）.
+    pub custom: bool,
+    /// Answer (case-sensitive; stored hashed).
+    pub answer: String,
+}
+
+/// Secret question set; results may be viewed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SecretQuestionResponse {
+    /// Always true on success.
+    pub done: bool,
+}
+
+/// お問い合わせの種類.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum InquiryType {
+    /// 新規登録について (incl. 照会エラー).
+    Registration,
+    /// ログインID・パスワードについて.
+    Login,
+    /// 健診閲覧コード（旧パスコード）.
+    CheckupCode,
+    /// アプリについて.
+    App,
+    /// その他.
+    Other,
+}
+
+/// The inquiry form, every field of the seed's form.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InquiryRequest {
+    /// 氏名（全角カナ）.
+    pub name_kana: String,
+    /// メールアドレス.
+    pub email: String,
+    /// メールアドレス（確認用）: must equal `email`.
+    pub email_confirm: String,
+    /// 健康保険組合名.
+    pub insurer_name: String,
+    /// 生年月日 (ISO or 和暦).
+    pub birth_date: String,
+    /// お問い合わせの種類.
+    pub inquiry_type: InquiryType,
+    /// お問い合わせ内容.
+    pub body: String,
+    /// お困りの事象が発生したKenCoMアプリのバージョン.
+    #[serde(default)]
+    pub app_version: String,
+    /// お困りの事象が発生した端末名.
+    #[serde(default)]
+    pub device_name: String,
+    /// お困りの事象が発生した端末のOSバージョン.
+    #[serde(default)]
+    pub os_version: String,
+    /// スマートフォンでご利用のブラウザ.
+    #[serde(default)]
+    pub sp_browser: String,
+    /// 個人情報の取り扱いについて同意する.
+    pub consent: bool,
+}
+
+/// The inquiry was received.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct InquiryReceived {
+    /// Inquiry id.
+    pub inquiry_id: i64,
+    /// Received at (RFC 3339).
+    pub received_at: String,
+}

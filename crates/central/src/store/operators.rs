@@ -1,0 +1,69 @@
+//! Operators (desk agents, supervisors, insurer admins) and their sessions: short-lived
+//! access tokens and rotating refresh tokens, stored as hashes only.
+
+use super::StoreResult;
+use crate::clock::Millis;
+
+/// An operator row.
+#[derive(Clone, Debug)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub login_id: String,
+    pub display_name: String,
+    pub role: String,
+    pub insurer_id: Option<i64>,
+    pub password_hash: String,
+    pub totp_secret: String,
+}
+
+/// A session row.
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub id: i64,
+    pub operator_id: i64,
+    pub family: String,
+    pub access_expires_at: Millis,
+    pub refresh_expires_at: Millis,
+    pub rotated_at: Option<Millis>,
+    pub revoked_at: Option<Millis>,
+}
+
+/// Operator storage.
+pub trait OperatorRepo {
+    /// Create an operator.
+    fn insert_operator(&mut self, o: &OperatorRow, now: Millis) -> StoreResult<i64>;
+    /// By login ID.
+    fn operator_by_login(&mut self, login_id: &str) -> StoreResult<Option<OperatorRow>>;
+    /// By id.
+    fn get_operator(&mut self, id: i64) -> StoreResult<Option<OperatorRow>>;
+    /// All operators.
+    fn list_operators(&mut self) -> StoreResult<Vec<OperatorRow>>;
+    /// Change role/insurer.
+    fn set_operator_role(
+        &mut self,
+        id: i64,
+        role: &str,
+        insurer_id: Option<i64>,
+    ) -> StoreResult<()>;
+    /// Open a session.
+    fn insert_session(
+        &mut self,
+        operator_id: i64,
+        family: &str,
+        access_hash: &str,
+        access_exp: Millis,
+        refresh_hash: &str,
+        refresh_exp: Millis,
+        now: Millis,
+    ) -> StoreResult<i64>;
+    /// The session of an access token.
+    fn session_by_access(&mut self, access_hash: &str) -> StoreResult<Option<SessionRow>>;
+    /// The session of a refresh token.
+    fn session_by_refresh(&mut self, refresh_hash: &str) -> StoreResult<Option<SessionRow>>;
+    /// Spend a refresh token.
+    fn mark_rotated(&mut self, id: i64, now: Millis) -> StoreResult<()>;
+    /// Revoke every session of a login family.
+    fn revoke_family(&mut self, family: &str, now: Millis) -> StoreResult<()>;
+    /// Revoke every session of an operator.
+    fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()>;
+}

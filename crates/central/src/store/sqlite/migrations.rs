@@ -1,0 +1,150 @@
+//! Embedded, ordered migrations. Each runs in its own transaction together with the
+//! `schema_migrations` row recording it, so a failing migration leaves nothing behind and
+//! the next start retries it. Migrations only add (see 0001's header).
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::store::StoreError;
+
+/// One migration: version (strictly increasing), name, SQL.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration this binary knows, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "schema",
+    sql: include_str!("migrations/0001_schema.sql"),
+}];
+
+/// The highest applied version (0 for a new file).
+pub fn current_version(conn: &Connection) -> Result<i64, StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+    )?;
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Apply pending migrations, each all-or-nothing.
+pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<i64, StoreError> {
+    let start = current_version(conn)?;
+    let mut version = start;
+    for m in migrations.iter().filter(|m| m.version > start) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(m.sql).map_err(|e| {
+            StoreError::Backend(format!("migration {} ({}) failed: {e}", m.version, m.name))
+        })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            (m.version, m.name),
+        )?;
+        tx.commit()?;
+        version = m.version;
+    }
+    Ok(version)
+}
+
+/// Back up an existing database that has pending migrations, then migrate.
+pub fn backup_then_migrate(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[Migration],
+) -> Result<i64, StoreError> {
+    let current = current_version(conn)?;
+    let latest = migrations.last().map(|m| m.version).unwrap_or(0);
+    if current > 0 && latest > current {
+        let backup = format!("{}.bak-v{current}", path.display());
+        // VACUUM INTO writes a consistent copy even with a WAL beside the file.
+        conn.execute("VACUUM INTO ?1", [backup])?;
+    }
+    migrate(conn, migrations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_exists(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            > 0
+    }
+
+    #[test]
+    fn schema_applies_and_is_recorded() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 1);
+        assert!(table_exists(&conn, "audit_log"));
+        assert_eq!(
+            migrate(&mut conn, MIGRATIONS).unwrap(),
+            1,
+            "re-running applies nothing twice"
+        );
+    }
+
+    #[test]
+    fn all_or_nothing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let broken = [
+            Migration {
+                version: 1,
+                name: "schema",
+                sql: MIGRATIONS[0].sql,
+            },
+            Migration {
+                version: 2,
+                name: "half",
+                sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);",
+            },
+        ];
+        assert!(migrate(&mut conn, &broken).is_err());
+        assert!(
+            !table_exists(&conn, "half_done"),
+            "a failing migration must leave none of its tables behind"
+        );
+        assert_eq!(
+            current_version(&conn).unwrap(),
+            1,
+            "a failing migration must not be recorded"
+        );
+    }
+
+    #[test]
+    fn backup_before_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let next = [
+            Migration {
+                version: 1,
+                name: "schema",
+                sql: MIGRATIONS[0].sql,
+            },
+            Migration {
+                version: 2,
+                name: "extra",
+                sql: "CREATE TABLE extra (x INTEGER);",
+            },
+        ];
+        backup_then_migrate(&mut conn, &path, &next).unwrap();
+        assert!(
+            dir.path().join("c.db.bak-v1").exists(),
+            "the pre-upgrade file must be kept"
+        );
+    }
+}
