@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Operator role.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Help-desk agent.
@@ -39,6 +40,7 @@ impl Role {
 
 /// ID + password + TOTP.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OperatorLoginRequest {
     /// Operator ID.
     pub login_id: String,
@@ -50,6 +52,7 @@ pub struct OperatorLoginRequest {
 
 /// Refresh request.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshRequest {
     /// The refresh token (single use; a reused one revokes the login).
     pub refresh_token: String,
@@ -57,6 +60,7 @@ pub struct RefreshRequest {
 
 /// Who is signed in.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OperatorInfo {
     /// Operator id.
     pub id: i64,
@@ -72,6 +76,7 @@ pub struct OperatorInfo {
 
 /// Tokens after login/refresh.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenPair {
     /// Short-lived bearer token.
     pub access_token: String,
@@ -87,6 +92,7 @@ pub struct TokenPair {
 
 /// Change an operator's role (supervisors only); revokes their sessions.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoleChangeRequest {
     /// New role.
     pub role: Role,
@@ -97,6 +103,7 @@ pub struct RoleChangeRequest {
 
 /// Member search; every given field must match. Paginated.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct MemberSearchQuery {
     /// カナ氏名 (any width/spacing; ≥3 chars = substring, shorter = prefix).
@@ -119,6 +126,7 @@ pub struct MemberSearchQuery {
 
 /// A member in a list (masked).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberSummary {
     /// Roster member id.
     pub id: i64,
@@ -146,6 +154,7 @@ pub struct MemberSummary {
 
 /// A page of members.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberPage {
     /// Items.
     pub items: Vec<MemberSummary>,
@@ -159,6 +168,7 @@ pub struct MemberPage {
 
 /// One event in a member's history.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineEvent {
     /// RFC 3339.
     pub at: String,
@@ -173,6 +183,7 @@ pub struct TimelineEvent {
 
 /// The member's account as the desk sees it.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountView {
     /// Account id.
     pub id: i64,
@@ -190,6 +201,7 @@ pub struct AccountView {
 
 /// Member detail.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberDetail {
     /// The summary.
     pub member: MemberSummary,
@@ -215,6 +227,7 @@ pub struct MemberDetail {
 
 /// A diagnosed cause with its evidence.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cause {
     /// Stable code: already_verified, roster_name_mismatch, roster_number_mismatch,
     /// insurer_maintenance, service_not_enabled, dependent, voluntary_continuation,
@@ -232,6 +245,7 @@ pub struct Cause {
 
 /// A roster candidate for inquiry data, with why it matched.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Candidate {
     /// The member.
     pub member: MemberSummary,
@@ -243,6 +257,7 @@ pub struct Candidate {
 
 /// Diagnosis for a member, or for inquiry data.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnosis {
     /// The member diagnosed (None when nothing matched).
     pub member_id: Option<i64>,
@@ -254,6 +269,7 @@ pub struct Diagnosis {
 
 /// Inquiry data to diagnose when no member is known.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnoseRequest {
     /// カナ氏名 as given.
     pub name_kana: String,
@@ -272,6 +288,7 @@ pub struct DiagnoseRequest {
 
 /// Query for the inquiry queue.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct InquiryListQuery {
     /// `new`, `claimed` or `closed` (all when absent).
@@ -284,6 +301,7 @@ pub struct InquiryListQuery {
 
 /// An inquiry with its normalised fields.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryView {
     /// Id.
     pub id: i64,
@@ -325,6 +343,7 @@ pub struct InquiryView {
 
 /// A page of inquiries.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryPage {
     /// Items.
     pub items: Vec<InquiryView>,
@@ -338,6 +357,7 @@ pub struct InquiryPage {
 
 /// A note.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteView {
     /// Id.
     pub id: i64,
@@ -351,6 +371,7 @@ pub struct NoteView {
 
 /// One verification factor.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FactorCheck {
     /// name_kana, birth_date, insurer_name, insurer_number, address, postal_code,
     /// phone, qualified_on, email.
@@ -361,6 +382,7 @@ pub struct FactorCheck {
 
 /// Record an identity verification.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerificationRequest {
     /// The member verified.
     pub member_id: i64,
@@ -370,6 +392,7 @@ pub struct VerificationRequest {
 
 /// A recorded verification.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerificationView {
     /// Id.
     pub id: i64,
@@ -389,6 +412,7 @@ pub struct VerificationView {
 
 /// A reissue as the case shows it.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReissueView {
     /// Id.
     pub id: i64,
@@ -406,6 +430,7 @@ pub struct ReissueView {
 
 /// A case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseView {
     /// Id.
     pub id: i64,
@@ -431,6 +456,7 @@ pub struct CaseView {
 
 /// Attach a member to a case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkMemberRequest {
     /// Member id.
     pub member_id: i64,
@@ -438,6 +464,7 @@ pub struct LinkMemberRequest {
 
 /// Add a note.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteRequest {
     /// Text (1–4000 chars).
     pub body: String,
@@ -445,6 +472,7 @@ pub struct NoteRequest {
 
 /// Change a case's status.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseStatusRequest {
     /// `open` or `waiting`.
     pub status: String,
@@ -452,6 +480,7 @@ pub struct CaseStatusRequest {
 
 /// Close a case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CloseRequest {
     /// answered, reissued, escalated_to_insurer, no_response, duplicate, other.
     pub resolution: String,
@@ -459,6 +488,7 @@ pub struct CloseRequest {
 
 /// The login e-mail, revealed (audited).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RevealedEmail {
     /// Exactly as stored.
     pub email: String,
@@ -466,6 +496,7 @@ pub struct RevealedEmail {
 
 /// A new activation mail was queued.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResendView {
     /// Mail id.
     pub mail_id: i64,
@@ -475,6 +506,7 @@ pub struct ResendView {
 
 /// Account after unlock.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnlockView {
     /// Account state.
     pub state: String,
@@ -484,6 +516,7 @@ pub struct UnlockView {
 
 /// A postcard waiting for a print run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PendingPostcard {
     /// Id.
     pub id: i64,
@@ -495,6 +528,7 @@ pub struct PendingPostcard {
 
 /// A print run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintRunView {
     /// Id.
     pub id: i64,
@@ -514,6 +548,7 @@ pub struct PrintRunView {
 
 /// Everything a printer needs for one postcard. The only place a code is in clear.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PostcardData {
     /// Postcard id.
     pub postcard_id: i64,
@@ -540,6 +575,7 @@ pub struct PostcardData {
 
 /// Postcards of a run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintRunData {
     /// The run.
     pub run: PrintRunView,
@@ -549,6 +585,7 @@ pub struct PrintRunData {
 
 /// Mark a run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MarkRunRequest {
     /// `printed` or `mailed`.
     pub state: String,
@@ -556,6 +593,7 @@ pub struct MarkRunRequest {
 
 /// Insurer number with its kind.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InsurerNumber {
     /// 8 digits.
     pub number: String,
@@ -565,6 +603,7 @@ pub struct InsurerNumber {
 
 /// A maintenance window.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaintenanceView {
     /// Id.
     pub id: i64,
@@ -578,6 +617,7 @@ pub struct MaintenanceView {
 
 /// A whitelisted IP.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhitelistView {
     /// Id.
     pub id: i64,
@@ -587,6 +627,7 @@ pub struct WhitelistView {
 
 /// An insurer.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InsurerView {
     /// Id.
     pub id: i64,
@@ -606,6 +647,7 @@ pub struct InsurerView {
 
 /// Add a maintenance window.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaintenanceRequest {
     /// RFC 3339.
     pub starts_at: String,
@@ -618,6 +660,7 @@ pub struct MaintenanceRequest {
 
 /// Whitelist an IP.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhitelistRequest {
     /// IPv4 or IPv6 address.
     pub ip: String,
@@ -625,6 +668,7 @@ pub struct WhitelistRequest {
 
 /// Audit query.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct AuditQueryParams {
     /// Operator.
@@ -641,6 +685,7 @@ pub struct AuditQueryParams {
 
 /// One audit entry.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     /// Sequence.
     pub seq: i64,
@@ -662,6 +707,7 @@ pub struct AuditEntry {
 
 /// A page of audit entries.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditPage {
     /// Items.
     pub items: Vec<AuditEntry>,
@@ -675,6 +721,7 @@ pub struct AuditPage {
 
 /// Chain verification result.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditVerification {
     /// True when every entry's hash and link hold.
     pub ok: bool,

@@ -15,7 +15,7 @@ mod migrations;
 mod outbox;
 
 pub use cache::{CachedKind, PurgeReport};
-pub use db::{CacheDb, CacheKey, Tx};
+pub use db::{wipe_files, CacheDb, CacheKey, Tx};
 pub use error::StoreError;
 pub use migrations::{Migration, MIGRATIONS};
 pub use outbox::{ActionState, NewAction, OutboxAction, OutboxStatus, RetryPolicy};
