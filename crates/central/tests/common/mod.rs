@@ -140,6 +140,13 @@ impl TestServer {
         page["items"].as_array().unwrap().iter().find(|m| m["name_kana"] == kana).unwrap_or_else(|| panic!("no member {kana}: {page}"))["id"].as_i64().unwrap()
     }
 
+    /// The documented demo member with this kana and birth date.
+    pub async fn demo_member(&self, token: &str, kana: &str, birth: &str) -> i64 {
+        let (s, page) = self.get(&format!("/api/v1/operator/members?kana={}&birth_date={birth}", urlencode(kana)), Some(token)).await;
+        assert_eq!(s, 200, "{page}");
+        page["items"].as_array().unwrap().iter().find(|m| m["name_kana"] == kana).unwrap_or_else(|| panic!("no member {kana}: {page}"))["id"].as_i64().unwrap()
+    }
+
     /// The activation token in the newest mail to `email` (tests read the outbox like a mailbox).
     pub async fn activation_token(&self, email: &str) -> String {
         let email = email.to_string();
