@@ -96,7 +96,7 @@ pub async fn claim(
     ApiPath(id): ApiPath<i64>,
 ) -> Mutated {
     op.require(DESK)?;
-    let bound = m.bind(&op, &());
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::CREATED, move |tx, now| {
         flows::cases::claim(tx, now, op.id, id)
     })
@@ -131,7 +131,7 @@ macro_rules! case_mutation {
         pub async fn $name(State(st): State<AppState>, $op: Op, m: MutCtx, ApiPath($id): ApiPath<i64>, ApiJson($req): ApiJson<$body>) -> Mutated {
             $op.require(DESK)?;
             let $sup = $op.role == Role::Supervisor;
-            let bound = m.bind(&$op, &$req);
+            let bound = m.bind(&$op);
             mutate(&st, bound, StatusCode::from_u16($status).unwrap_or(StatusCode::OK), move |$tx, $now| $call).await
         }
     };
@@ -168,7 +168,7 @@ macro_rules! gated_action {
             op.require(DESK)?;
             let cfg = st.config.clone();
             let sup = op.role == Role::Supervisor;
-            let bound = m.bind(&op, &());
+            let bound = m.bind(&op);
             mutate(&st, bound, StatusCode::OK, move |tx, now| $flow(tx, &cfg, now, op.id, sup, id)).await
         }
     };

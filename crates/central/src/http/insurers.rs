@@ -56,7 +56,7 @@ pub async fn add_maintenance(
     ApiJson(req): ApiJson<MaintenanceRequest>,
 ) -> Mutated {
     op.require(MANAGERS)?;
-    let bound = m.bind(&op, &req);
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::CREATED, move |tx, now| {
         flows::insurers::add_maintenance(tx, now, op.id, &op.scope(), id, &req)
     })
@@ -74,7 +74,7 @@ pub async fn delete_maintenance(
     ApiPath((id, window)): ApiPath<(i64, i64)>,
 ) -> Mutated {
     op.require(MANAGERS)?;
-    let bound = m.bind(&op, &());
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::OK, move |tx, now| {
         flows::insurers::delete_maintenance(tx, now, op.id, &op.scope(), id, window)
     })
@@ -93,7 +93,7 @@ pub async fn add_whitelist(
     ApiJson(req): ApiJson<WhitelistRequest>,
 ) -> Mutated {
     op.require(MANAGERS)?;
-    let bound = m.bind(&op, &req);
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::CREATED, move |tx, now| {
         flows::insurers::add_whitelist(tx, now, op.id, &op.scope(), id, &req.ip)
     })
@@ -111,7 +111,7 @@ pub async fn delete_whitelist(
     ApiPath((id, entry)): ApiPath<(i64, i64)>,
 ) -> Mutated {
     op.require(MANAGERS)?;
-    let bound = m.bind(&op, &());
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::OK, move |tx, now| {
         flows::insurers::delete_whitelist(tx, now, op.id, &op.scope(), id, entry)
     })

@@ -31,23 +31,74 @@ use crate::store::Tx;
 /// What a mutating operator endpoint returns: the (possibly replayed) status and body.
 pub type Mutated = ApiResult<(StatusCode, Json<serde_json::Value>)>;
 
-/// Idempotency-Key + method + path of a mutating request.
+/// Idempotency-Key + method + path + raw-body hash of a mutating request.
 pub struct MutCtx {
     key: IdemKey,
     route: String,
+    body_hash: String,
 }
+
+/// SHA-256 of the raw request body, recorded by [`hash_body`] before extraction.
+#[derive(Clone)]
+struct RawBodyHash(String);
 
 impl<S: Send + Sync> FromRequestParts<S> for MutCtx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let key = IdemKey::from_request_parts(parts, state).await?;
+        let body_hash = parts
+            .extensions
+            .get::<RawBodyHash>()
+            .map(|h| h.0.clone())
+            .unwrap_or_default();
         Ok(MutCtx {
             key,
             route: format!("{} {}", parts.method, parts.uri.path()),
+            body_hash,
         })
     }
 }
+
+/// Middleware: requests carrying an Idempotency-Key get their raw body hashed, so "same
+/// key, different body" is caught even on endpoints that ignore their body.
+async fn hash_body(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !req.headers().contains_key(kencom_api::IDEMPOTENCY_HEADER) {
+        return next.run(req).await;
+    }
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map(|l| l.0)
+        .unwrap_or(64 * 1024);
+    let (mut parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::with_status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "request body too large",
+            )
+            .into_response()
+        }
+    };
+    parts
+        .extensions
+        .insert(RawBodyHash(crate::secrets::bytes_hash(&bytes)));
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+#[derive(Clone, Copy)]
+struct BodyLimit(usize);
 
 /// A mutation bound to its operator and body.
 pub struct BoundMutation {
@@ -58,11 +109,11 @@ pub struct BoundMutation {
 }
 
 impl MutCtx {
-    /// Bind the operator and the (parsed) body; the body is hashed in canonical JSON.
-    pub fn bind(self, op: &Op, body: &impl Serialize) -> BoundMutation {
+    /// Bind the operator; the fingerprint covers the route and the raw body.
+    pub fn bind(self, op: &Op) -> BoundMutation {
         BoundMutation {
             operator_id: op.id,
-            body_hash: fingerprint(&self.route, body),
+            body_hash: fingerprint(&self.route, &self.body_hash),
             key: self.key.0,
             route: self.route,
         }
@@ -187,6 +238,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(health))
         .nest("/api/v1/operator", op)
         .nest("/api/v1/portal", portal)
+        .layer(axum::middleware::from_fn(hash_body))
+        .layer(axum::Extension(BodyLimit(max_body)))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

@@ -138,7 +138,7 @@ pub async fn change_role(
     ApiJson(req): ApiJson<RoleChangeRequest>,
 ) -> Mutated {
     op.require(&[Role::Supervisor])?;
-    let bound = m.bind(&op, &req);
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::OK, move |tx, now| {
         flows::auth::change_role(tx, now, op.id, id, &req)
     })

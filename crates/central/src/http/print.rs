@@ -47,7 +47,7 @@ pub async fn create(State(st): State<AppState>, op: Op, m: MutCtx) -> Mutated {
     let insurer = op
         .insurer_id
         .ok_or_else(|| ApiError::forbidden("role_forbidden", "no insurer"))?;
-    let bound = m.bind(&op, &());
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::CREATED, move |tx, now| {
         flows::print::create(tx, now, op.id, insurer)
     })
@@ -103,7 +103,7 @@ pub async fn mark(
     ApiJson(req): ApiJson<MarkRunRequest>,
 ) -> Mutated {
     op.require(ADMIN)?;
-    let bound = m.bind(&op, &req);
+    let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::OK, move |tx, now| {
         flows::print::mark(tx, now, op.id, &op.scope(), id, &req.state)
     })

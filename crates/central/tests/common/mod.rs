@@ -29,9 +29,24 @@ fn template() -> &'static Template {
         let clock = ManualClock::new(SystemClock.now());
         let report = {
             let store = SqliteStore::open(&path).unwrap();
-            seed::seed(&store, &Config::default(), &clock, &SeedOptions { members: 300, insurers: 4, seed: 7 }).unwrap()
+            seed::seed(
+                &store,
+                &Config::default(),
+                &clock,
+                &SeedOptions {
+                    members: 300,
+                    insurers: 4,
+                    seed: 7,
+                },
+            )
+            .unwrap()
         };
-        Template { _dir: dir, path, report, seeded_at: clock.now() }
+        Template {
+            _dir: dir,
+            path,
+            report,
+            seeded_at: clock.now(),
+        }
     })
 }
 
@@ -63,14 +78,31 @@ impl TestServer {
         copy_db(&t.path, &db_path);
         // Start a little after seeding so the demo data's "now" still holds.
         let clock = ManualClock::new(t.seeded_at + 60_000);
-        let config = Config { trust_forwarded_for: true, ..Config::default() };
+        let config = Config {
+            trust_forwarded_for: true,
+            ..Config::default()
+        };
         let sqlite = SqliteStore::open(&db_path).unwrap();
-        let state = AppState { store: Store::new(Arc::new(sqlite)), clock: Arc::new(clock.clone()), config: Arc::new(config) };
+        let state = AppState {
+            store: Store::new(Arc::new(sqlite)),
+            clock: Arc::new(clock.clone()),
+            config: Arc::new(config),
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let s = state.clone();
-        tokio::spawn(async move { kencom_central::http::serve(listener, s, std::future::pending()).await });
-        TestServer { base: format!("http://{addr}"), clock, state, report: t.report.clone(), http: reqwest::Client::new(), db_path, _dir: dir }
+        tokio::spawn(async move {
+            kencom_central::http::serve(listener, s, std::future::pending()).await
+        });
+        TestServer {
+            base: format!("http://{addr}"),
+            clock,
+            state,
+            report: t.report.clone(),
+            http: reqwest::Client::new(),
+            db_path,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -78,21 +110,34 @@ impl TestServer {
     }
 
     pub fn operator(&self, login: &str) -> &kencom_central::seed::DemoOperator {
-        self.report.operators.iter().find(|o| o.login_id == login).unwrap()
+        self.report
+            .operators
+            .iter()
+            .find(|o| o.login_id == login)
+            .unwrap()
     }
 
     /// Sign in; returns the token pair JSON.
     pub async fn login_pair(&self, login: &str) -> Value {
         let o = self.operator(login);
         let totp = kencom_central::secrets::current_totp(&o.totp_secret, self.clock.now());
-        let r = self.post("/api/v1/operator/auth/login", None, &json!({"login_id": login, "password": o.password, "totp": totp})).await;
+        let r = self
+            .post(
+                "/api/v1/operator/auth/login",
+                None,
+                &json!({"login_id": login, "password": o.password, "totp": totp}),
+            )
+            .await;
         assert_eq!(r.0, 200, "login of {login} failed: {}", r.1);
         r.1
     }
 
     /// Sign in; returns the access token.
     pub async fn token(&self, login: &str) -> String {
-        self.login_pair(login).await["access_token"].as_str().unwrap().to_string()
+        self.login_pair(login).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
@@ -111,10 +156,19 @@ impl TestServer {
 
     /// POST with an Idempotency-Key.
     pub async fn mutate(&self, path: &str, token: &str, key: &str, body: &Value) -> (u16, Value) {
-        self.send("POST", path, Some(token), Some(key), Some(body), None).await
+        self.send("POST", path, Some(token), Some(key), Some(body), None)
+            .await
     }
 
-    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, key: Option<&str>, body: Option<&Value>, ip: Option<&str>) -> (u16, Value) {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: Option<&Value>,
+        ip: Option<&str>,
+    ) -> (u16, Value) {
         let mut rb = self.http.request(method.parse().unwrap(), self.url(path));
         if let Some(t) = token {
             rb = rb.bearer_auth(t);
@@ -135,22 +189,54 @@ impl TestServer {
 
     /// First member id whose kana key matches exactly.
     pub async fn member_id(&self, token: &str, kana: &str) -> i64 {
-        let (s, page) = self.get(&format!("/api/v1/operator/members?kana={}", urlencode(kana)), Some(token)).await;
+        let (s, page) = self
+            .get(
+                &format!("/api/v1/operator/members?kana={}", urlencode(kana)),
+                Some(token),
+            )
+            .await;
         assert_eq!(s, 200, "{page}");
-        page["items"].as_array().unwrap().iter().find(|m| m["name_kana"] == kana).unwrap_or_else(|| panic!("no member {kana}: {page}"))["id"].as_i64().unwrap()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name_kana"] == kana)
+            .unwrap_or_else(|| panic!("no member {kana}: {page}"))["id"]
+            .as_i64()
+            .unwrap()
     }
 
     /// The documented demo member with this kana and birth date.
     pub async fn demo_member(&self, token: &str, kana: &str, birth: &str) -> i64 {
-        let (s, page) = self.get(&format!("/api/v1/operator/members?kana={}&birth_date={birth}", urlencode(kana)), Some(token)).await;
+        let (s, page) = self
+            .get(
+                &format!(
+                    "/api/v1/operator/members?kana={}&birth_date={birth}",
+                    urlencode(kana)
+                ),
+                Some(token),
+            )
+            .await;
         assert_eq!(s, 200, "{page}");
-        page["items"].as_array().unwrap().iter().find(|m| m["name_kana"] == kana).unwrap_or_else(|| panic!("no member {kana}: {page}"))["id"].as_i64().unwrap()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name_kana"] == kana)
+            .unwrap_or_else(|| panic!("no member {kana}: {page}"))["id"]
+            .as_i64()
+            .unwrap()
     }
 
     /// The activation token in the newest mail to `email` (tests read the outbox like a mailbox).
     pub async fn activation_token(&self, email: &str) -> String {
         let email = email.to_string();
-        let mails = self.state.store.read(move |tx| Ok(tx.mails_to(&email)?)).await.unwrap();
+        let mails = self
+            .state
+            .store
+            .read(move |tx| Ok(tx.mails_to(&email)?))
+            .await
+            .unwrap();
         let body = &mails.last().expect("a mail").body;
         let start = body.find("/users/").unwrap() + "/users/".len();
         let end = body[start..].find("/activate").unwrap() + start;
@@ -160,6 +246,12 @@ impl TestServer {
 
 pub fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
