@@ -86,6 +86,15 @@ pub struct ConfirmResponse {
     pub state: String,
 }
 
+/// Ask for a CAPTCHA challenge; giving the e-mail lets the level reflect that account's
+/// failures too.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct CaptchaRequest {
+    /// The login ID about to be used (optional).
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
 /// A CAPTCHA challenge (no image: the level and a text prompt stand in for it).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -28,11 +28,18 @@ pub struct AuditEvent {
 impl AuditEvent {
     /// An operator action.
     pub fn op(operator_id: i64, action: &str) -> Self {
-        Self { operator_id: Some(operator_id), action: action.into(), ..Default::default() }
+        Self {
+            operator_id: Some(operator_id),
+            action: action.into(),
+            ..Default::default()
+        }
     }
     /// A member-facing/system action.
     pub fn system(action: &str) -> Self {
-        Self { action: action.into(), ..Default::default() }
+        Self {
+            action: action.into(),
+            ..Default::default()
+        }
     }
     /// About a member.
     pub fn member(mut self, id: i64, insurer_id: i64) -> Self {

@@ -4,6 +4,14 @@
 //! Layers: `http` (routes, extractors, problem+json) → `flows` (the rules, written once
 //! against `store::Tx`) → `store` (SQLite today, PostgreSQL later). Handlers never see SQL.
 
+pub mod app;
+pub mod audit;
 pub mod clock;
+pub mod config;
 pub mod error;
+pub mod flows;
+pub mod http;
+pub mod secrets;
+pub mod seed;
+pub mod state;
 pub mod store;

@@ -1,1 +1,108 @@
-fn main() {}
+//! `kencom-central`: serve the API or seed demo data.
+//!
+//! ```text
+//! kencom-central serve --db PATH --listen 127.0.0.1:PORT [--trust-forwarded-for]
+//! kencom-central seed  --db PATH [--members N] [--insurers M] [--seed S]
+//! ```
+//! Port 0 lets the OS pick; the bound address is printed as `listening on http://…`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kencom_central::{app, seed};
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage:\n  kencom-central serve --db PATH --listen ADDR [--trust-forwarded-for]\n  kencom-central seed --db PATH [--members N] [--insurers M] [--seed S]"
+    );
+    ExitCode::from(2)
+}
+
+struct Args(Vec<String>);
+
+impl Args {
+    fn value(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .position(|a| a == name)
+            .and_then(|i| self.0.get(i + 1))
+            .cloned()
+    }
+    fn flag(&self, name: &str) -> bool {
+        self.0.iter().any(|a| a == name)
+    }
+    fn number(&self, name: &str, default: u64) -> Result<u64, String> {
+        match self.value(name) {
+            Some(v) => v.parse().map_err(|_| format!("{name} expects a number")),
+            None => Ok(default),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = argv.first().cloned() else {
+        return usage();
+    };
+    let args = Args(argv[1..].to_vec());
+    let Some(db) = args.value("--db").map(PathBuf::from) else {
+        return usage();
+    };
+    let result = match cmd.as_str() {
+        "serve" => serve(&args, db),
+        "seed" => (|| {
+            let opts = seed::SeedOptions {
+                members: args.number("--members", 2000)?,
+                insurers: args.number("--insurers", 4)?,
+                seed: args.number("--seed", 1)?,
+            };
+            let report = seed::seed_file(&db, &opts).map_err(|e| e.to_string())?;
+            print!("{report}");
+            Ok(())
+        })(),
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &Args, db: PathBuf) -> Result<(), String> {
+    let listen = args
+        .value("--listen")
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let mut config = kencom_central::config::Config::default();
+    config.trust_forwarded_for = args.flag("--trust-forwarded-for");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async move {
+        let state = app::open(&db, config).map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .map_err(|e| format!("bind {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        // The launcher and the tests read this exact line.
+        println!("listening on http://{addr}");
+        let _ = std::io::stdout().flush();
+        app::spawn_housekeeping(state.clone());
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        kencom_central::http::serve(listener, state, shutdown)
+            .await
+            .map_err(|e| e.to_string())
+    })
+}

@@ -42,13 +42,18 @@ pub fn code_hash(pepper: &str, code: &str) -> String {
 /// printed in groups of four on the postcard.
 pub fn new_checkup_code(rng: &mut impl Rng) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    (0..12).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..12)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// argon2id hash (PHC string) of a password or answer.
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut rand::thread_rng());
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// argon2id with cheap parameters, for bulk demo data only (seeding a million members
@@ -57,13 +62,17 @@ pub fn hash_password_fast(password: &str) -> Result<String, String> {
     let params = argon2::Params::new(256, 1, 1, None).map_err(|e| e.to_string())?;
     let a = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let salt = SaltString::generate(&mut rand::thread_rng());
-    a.hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    a.hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Constant-time verification against a PHC string; false on any malformed hash.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -80,22 +89,37 @@ pub fn new_totp_secret() -> String {
 
 fn totp(secret_b32: &str, login: &str) -> Option<TOTP> {
     let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("KenCoM-Desk".into()), login.to_string()).ok()
+    TOTP::new(
+        Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("KenCoM-Desk".into()),
+        login.to_string(),
+    )
+    .ok()
 }
 
 /// Check a TOTP at `now` (±1 step of skew).
 pub fn check_totp(secret_b32: &str, code: &str, now: Millis) -> bool {
-    totp(secret_b32, "operator").map(|t| t.check(code.trim(), (now / 1000).max(0) as u64)).unwrap_or(false)
+    totp(secret_b32, "operator")
+        .map(|t| t.check(code.trim(), (now / 1000).max(0) as u64))
+        .unwrap_or(false)
 }
 
 /// The TOTP for `now` (tests, demo tooling).
 pub fn current_totp(secret_b32: &str, now: Millis) -> String {
-    totp(secret_b32, "operator").map(|t| t.generate((now / 1000).max(0) as u64)).unwrap_or_default()
+    totp(secret_b32, "operator")
+        .map(|t| t.generate((now / 1000).max(0) as u64))
+        .unwrap_or_default()
 }
 
 /// otpauth:// URL for authenticator apps.
 pub fn totp_url(secret_b32: &str, login: &str) -> String {
-    totp(secret_b32, login).map(|t| t.get_url()).unwrap_or_default()
+    totp(secret_b32, login)
+        .map(|t| t.get_url())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -105,7 +129,10 @@ mod tests {
     #[test]
     fn passwords_roundtrip_and_reject() {
         let h = hash_password("abc123").unwrap();
-        assert!(h.starts_with("$argon2id$"), "operators' passwords must be argon2id");
+        assert!(
+            h.starts_with("$argon2id$"),
+            "operators' passwords must be argon2id"
+        );
         assert!(verify_password("abc123", &h));
         assert!(!verify_password("abc124", &h));
         assert!(verify_password("x", &hash_password_fast("x").unwrap()));
@@ -117,6 +144,9 @@ mod tests {
         let now = 1_780_000_000_000;
         let code = current_totp(&s, now);
         assert!(check_totp(&s, &code, now));
-        assert!(!check_totp(&s, &code, now + 10 * 60_000), "a code from ten minutes ago must fail");
+        assert!(
+            !check_totp(&s, &code, now + 10 * 60_000),
+            "a code from ten minutes ago must fail"
+        );
     }
 }

@@ -36,7 +36,13 @@ pub fn once<T: Serialize>(
     status: StatusCode,
     action: impl FnOnce(&mut dyn Tx) -> ApiResult<T>,
 ) -> ApiResult<Outcome> {
-    let (operator_id, key, route, body_hash, now) = (m.operator_id, m.key.as_str(), m.route.as_str(), m.body_hash.as_str(), m.now);
+    let (operator_id, key, route, body_hash, now) = (
+        m.operator_id,
+        m.key.as_str(),
+        m.route.as_str(),
+        m.body_hash.as_str(),
+        m.now,
+    );
     if let Some(prev) = tx.get_idempotency(operator_id, key)? {
         if prev.body_hash != body_hash || prev.route != route {
             return Err(ApiError::invalid(
@@ -45,15 +51,24 @@ pub fn once<T: Serialize>(
                 "this Idempotency-Key was used with a different request",
             ));
         }
-        let status = StatusCode::from_u16(prev.status).map_err(|_| ApiError::internal("stored status"))?;
-        let body = serde_json::from_str(&prev.response).map_err(|_| ApiError::internal("stored response"))?;
+        let status =
+            StatusCode::from_u16(prev.status).map_err(|_| ApiError::internal("stored status"))?;
+        let body = serde_json::from_str(&prev.response)
+            .map_err(|_| ApiError::internal("stored response"))?;
         return Ok((status, body));
     }
-    let value = serde_json::to_value(action(tx)?).map_err(|_| ApiError::internal("serialise outcome"))?;
+    let value =
+        serde_json::to_value(action(tx)?).map_err(|_| ApiError::internal("serialise outcome"))?;
     tx.put_idempotency(
         operator_id,
         key,
-        &IdempotencyRow { route: route.into(), body_hash: body_hash.into(), status: status.as_u16(), response: value.to_string(), created_at: now },
+        &IdempotencyRow {
+            route: route.into(),
+            body_hash: body_hash.into(),
+            status: status.as_u16(),
+            response: value.to_string(),
+            created_at: now,
+        },
     )?;
     Ok((status, value))
 }

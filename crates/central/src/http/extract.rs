@@ -29,16 +29,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|ct| {
-                let ct = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let ct = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 ct == "application/json" || ct.ends_with("+json")
             })
             .unwrap_or(false);
         if !is_json {
-            return Err(ApiError::with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "expected application/json"));
+            return Err(ApiError::with_status(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "expected application/json",
+            ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::with_status(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "request body too large")
+                ApiError::with_status(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "request body too large",
+                )
             } else {
                 ApiError::bad_request("body_unreadable", "request body could not be read")
             }
@@ -56,10 +69,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let path = e.path().to_string();
             let inner = e.into_inner();
             if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-                Err(ApiError::bad_request("malformed_json", "request body is not valid JSON"))
+                Err(ApiError::bad_request(
+                    "malformed_json",
+                    "request body is not valid JSON",
+                ))
             } else {
-                let field = if path == "." { missing_field(&inner.to_string()).unwrap_or_default() } else { path };
-                Err(ApiError::invalid("invalid_body", &field, "request body does not match the schema"))
+                let field = if path == "." {
+                    missing_field(&inner.to_string()).unwrap_or_default()
+                } else {
+                    path
+                };
+                Err(ApiError::invalid(
+                    "invalid_body",
+                    &field,
+                    "request body does not match the schema",
+                ))
             }
         }
     }
@@ -84,9 +108,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn serde_urlencoded_like<T: DeserializeOwned>(q: &str) -> Result<T, ApiError> {
-    axum::extract::Query::<T>::try_from_uri(&format!("http://x/?{q}").parse().map_err(|_| ApiError::bad_request("invalid_query", "query string"))?)
-        .map(|axum::extract::Query(v)| v)
-        .map_err(|e| ApiError::bad_request("invalid_query", format!("invalid query string: {}", e.body_text().chars().take(120).collect::<String>())))
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("http://x/?{q}")
+            .parse()
+            .map_err(|_| ApiError::bad_request("invalid_query", "query string"))?,
+    )
+    .map(|axum::extract::Query(v)| v)
+    .map_err(|e| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!(
+                "invalid query string: {}",
+                e.body_text().chars().take(120).collect::<String>()
+            ),
+        )
+    })
 }
 
 /// Path parameters with a problem+json rejection.
@@ -105,7 +141,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 
 fn bearer(parts: &Parts) -> Option<String> {
     let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let t = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))?.trim();
+    let t = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))?
+        .trim();
     (!t.is_empty() && t.len() <= 200).then(|| t.to_string())
 }
 
@@ -139,7 +178,10 @@ impl Op {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(ApiError::forbidden("role_forbidden", "this role may not use this endpoint"))
+            Err(ApiError::forbidden(
+                "role_forbidden",
+                "this role may not use this endpoint",
+            ))
         }
     }
 }
@@ -148,22 +190,36 @@ impl FromRequestParts<AppState> for Op {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| ApiError::unauthorized("unauthenticated", "bearer token required"))?;
+        let token = bearer(parts)
+            .ok_or_else(|| ApiError::unauthorized("unauthenticated", "bearer token required"))?;
         let hash = token_hash(&token);
         let now = state.clock.now();
         state
             .store
             .read(move |tx| {
-                let s = tx.session_by_access(&hash)?.ok_or_else(|| ApiError::unauthorized("invalid_token", "unknown token"))?;
+                let s = tx
+                    .session_by_access(&hash)?
+                    .ok_or_else(|| ApiError::unauthorized("invalid_token", "unknown token"))?;
                 if s.revoked_at.is_some() {
                     return Err(ApiError::unauthorized("token_revoked", "session revoked"));
                 }
                 if s.access_expires_at <= now {
-                    return Err(ApiError::unauthorized("token_expired", "access token expired"));
+                    return Err(ApiError::unauthorized(
+                        "token_expired",
+                        "access token expired",
+                    ));
                 }
-                let o = tx.get_operator(s.operator_id)?.ok_or_else(|| ApiError::unauthorized("invalid_token", "operator gone"))?;
+                let o = tx
+                    .get_operator(s.operator_id)?
+                    .ok_or_else(|| ApiError::unauthorized("invalid_token", "operator gone"))?;
                 let role = Role::parse(&o.role).ok_or_else(|| ApiError::internal("stored role"))?;
-                Ok(Op { id: o.id, role, insurer_id: o.insurer_id, session_id: s.id, family: s.family })
+                Ok(Op {
+                    id: o.id,
+                    role,
+                    insurer_id: o.insurer_id,
+                    session_id: s.id,
+                    family: s.family,
+                })
             })
             .await
     }
@@ -180,7 +236,8 @@ impl FromRequestParts<AppState> for Member {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| ApiError::unauthorized("unauthenticated", "bearer token required"))?;
+        let token = bearer(parts)
+            .ok_or_else(|| ApiError::unauthorized("unauthenticated", "bearer token required"))?;
         let hash = token_hash(&token);
         let now = state.clock.now();
         state
@@ -188,7 +245,9 @@ impl FromRequestParts<AppState> for Member {
             .read(move |tx| {
                 tx.member_session(&hash, now)?
                     .map(|account_id| Member { account_id })
-                    .ok_or_else(|| ApiError::unauthorized("invalid_token", "unknown or expired session"))
+                    .ok_or_else(|| {
+                        ApiError::unauthorized("invalid_token", "unknown or expired session")
+                    })
             })
             .await
     }
@@ -205,10 +264,22 @@ impl<S: Send + Sync> FromRequestParts<S> for IdemKey {
         let v = parts
             .headers
             .get(kencom_api::IDEMPOTENCY_HEADER)
-            .ok_or_else(|| ApiError::bad_request("idempotency_key_required", "Idempotency-Key header required").field("Idempotency-Key"))?;
-        let s = v.to_str().map_err(|_| ApiError::bad_request("idempotency_key_invalid", "Idempotency-Key must be ASCII"))?;
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "idempotency_key_required",
+                    "Idempotency-Key header required",
+                )
+                .field("Idempotency-Key")
+            })?;
+        let s = v.to_str().map_err(|_| {
+            ApiError::bad_request("idempotency_key_invalid", "Idempotency-Key must be ASCII")
+        })?;
         if s.is_empty() || s.len() > 200 {
-            return Err(ApiError::bad_request("idempotency_key_invalid", "Idempotency-Key must be 1–200 characters").field("Idempotency-Key"));
+            return Err(ApiError::bad_request(
+                "idempotency_key_invalid",
+                "Idempotency-Key must be 1–200 characters",
+            )
+            .field("Idempotency-Key"));
         }
         Ok(IdemKey(s.to_string()))
     }
@@ -234,7 +305,11 @@ impl FromRequestParts<AppState> for ClientIp {
                 return Ok(ClientIp(ip.to_string()));
             }
         }
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "0.0.0.0".into());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "0.0.0.0".into());
         Ok(ClientIp(peer))
     }
 }

@@ -36,6 +36,17 @@ pub enum StoreError {
     Backend(String),
 }
 
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Conflict(w) => write!(f, "conflict: {w}"),
+            StoreError::Backend(w) => write!(f, "storage: {w}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
 /// Result alias for repository methods.
 pub type StoreResult<T> = Result<T, StoreError>;
 

@@ -64,6 +64,9 @@ pub trait OperatorRepo {
     fn mark_rotated(&mut self, id: i64, now: Millis) -> StoreResult<()>;
     /// Revoke every session of a login family.
     fn revoke_family(&mut self, family: &str, now: Millis) -> StoreResult<()>;
+    /// Revoke every session of a family but its newest (after a refresh rotation the old
+    /// access token must stop working).
+    fn revoke_sessions_except_newest(&mut self, family: &str, now: Millis) -> StoreResult<()>;
     /// Revoke every session of an operator.
     fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()>;
 }

@@ -128,6 +128,14 @@ impl OperatorRepo for SqliteTx<'_> {
         )?;
         Ok(())
     }
+    fn revoke_sessions_except_newest(&mut self, family: &str, now: Millis) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE operator_sessions SET revoked_at = ?2 WHERE family = ?1 AND revoked_at IS NULL \
+             AND id != (SELECT max(id) FROM operator_sessions WHERE family = ?1)",
+            params![family, now],
+        )?;
+        Ok(())
+    }
     fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()> {
         self.0.execute("UPDATE operator_sessions SET revoked_at = ?2 WHERE operator_id = ?1 AND revoked_at IS NULL", params![operator_id, now])?;
         Ok(())

@@ -1,0 +1,154 @@
+//! Print runs for insurer admins: pending postcards of their own union, a run over them,
+//! its postcard data (the only place a code is ever returned in clear, and only once:
+//! the clear codes are wiped as they are handed out), then printed / mailed marks.
+
+use kencom_api::operator::{PendingPostcard, PostcardData, PrintRunData, PrintRunView};
+use kencom_domain::CustomerBarcode;
+
+use crate::audit::{self, AuditEvent};
+use crate::clock::{rfc3339, Millis};
+use crate::error::{ApiError, ApiResult};
+use crate::flows::views::run_view;
+use crate::store::{Scope, Tx};
+
+/// Pending postcards in scope.
+pub fn pending(tx: &mut dyn Tx, scope: &Scope) -> ApiResult<Vec<PendingPostcard>> {
+    Ok(tx
+        .pending_postcards(scope)?
+        .into_iter()
+        .map(|p| PendingPostcard {
+            id: p.id,
+            member_id: p.roster_member_id,
+            created_at: rfc3339(p.created_at),
+        })
+        .collect())
+}
+
+/// Create a run over the insurer's pending postcards.
+pub fn create(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    insurer_id: i64,
+) -> ApiResult<PrintRunView> {
+    let id = tx
+        .create_print_run(insurer_id, operator_id, now)?
+        .ok_or_else(|| ApiError::conflict("nothing_pending", "印刷待ちのはがきはありません"))?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "print.run_created")
+            .insurer(insurer_id)
+            .detail(format!("run {id}")),
+    )?;
+    let r = tx
+        .get_print_run(&Scope::Insurer(insurer_id), id)?
+        .ok_or_else(|| ApiError::internal("run vanished"))?;
+    Ok(run_view(&r))
+}
+
+/// One run in scope.
+pub fn get(tx: &mut dyn Tx, scope: &Scope, id: i64) -> ApiResult<PrintRunView> {
+    tx.get_print_run(scope, id)?
+        .map(|r| run_view(&r))
+        .ok_or_else(|| ApiError::not_found("print run"))
+}
+
+/// Hand out the postcard data once.
+pub fn fetch(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    id: i64,
+) -> ApiResult<PrintRunData> {
+    let run = tx
+        .get_print_run(scope, id)?
+        .ok_or_else(|| ApiError::not_found("print run"))?;
+    let cards = tx.take_run_postcards(run.id, now)?.ok_or_else(|| {
+        ApiError::conflict(
+            "already_fetched",
+            "この印刷データは取得済みです（コードは一度だけ渡されます）",
+        )
+    })?;
+    let insurer = tx
+        .get_insurer(&Scope::All, run.insurer_id)?
+        .ok_or_else(|| ApiError::internal("insurer gone"))?;
+    let mut out = Vec::new();
+    for p in cards {
+        let m = tx
+            .get_member(&Scope::All, p.roster_member_id)?
+            .ok_or_else(|| ApiError::internal("member gone"))?;
+        // A malformed postal code prints no barcode rather than failing the whole run.
+        let barcode = CustomerBarcode::encode(&m.postal_code, &m.address)
+            .map(|b| b.chars().iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default();
+        audit::append(
+            tx,
+            now,
+            AuditEvent::op(operator_id, "print.postcard_data")
+                .member(m.id, m.insurer_id)
+                .detail(format!("run {} postcard {}", run.id, p.id)),
+        )?;
+        out.push(PostcardData {
+            postcard_id: p.id,
+            member_id: m.id,
+            postal_code: m.postal_code.clone(),
+            address: m.address.clone(),
+            name_kanji: m.name_kanji.clone(),
+            code: p.code_clear.unwrap_or_default(),
+            barcode,
+            sender_name: insurer.name.clone(),
+            sender_postal_code: insurer.sender_postal_code.clone(),
+            sender_address: insurer.sender_address.clone(),
+        });
+    }
+    let run = tx
+        .get_print_run(scope, id)?
+        .ok_or_else(|| ApiError::internal("run vanished"))?;
+    Ok(PrintRunData {
+        run: run_view(&run),
+        postcards: out,
+    })
+}
+
+/// Mark printed or mailed.
+pub fn mark(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    id: i64,
+    state: &str,
+) -> ApiResult<PrintRunView> {
+    let run = tx
+        .get_print_run(scope, id)?
+        .ok_or_else(|| ApiError::not_found("print run"))?;
+    match state {
+        "printed" => tx.mark_run(run.id, Some(now), None)?,
+        "mailed" => {
+            if run.printed_at.is_none() {
+                return Err(ApiError::conflict(
+                    "not_printed",
+                    "印刷済みにしてから発送済みにしてください",
+                ));
+            }
+            tx.mark_run(run.id, None, Some(now))?
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "invalid_state",
+                "state",
+                "state must be printed or mailed",
+            ))
+        }
+    }
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "print.run_marked")
+            .insurer(run.insurer_id)
+            .detail(format!("run {} {state}", run.id)),
+    )?;
+    get(tx, scope, id)
+}
