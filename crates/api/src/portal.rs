@@ -89,6 +89,7 @@ pub struct ConfirmResponse {
 /// Ask for a CAPTCHA challenge; giving the e-mail lets the level reflect that account's
 /// failures too.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaptchaRequest {
     /// The login ID about to be used (optional).
     #[serde(default)]

@@ -16,9 +16,12 @@ pub struct CentralClient {
 impl CentralClient {
     /// A client for the server at `base` (e.g. `https://central.example.jp`).
     pub fn new(base: &str) -> Result<Self, ClientError> {
-        let mut base = url::Url::parse(base.trim()).map_err(|e| ClientError::BadUrl(e.to_string()))?;
+        let mut base =
+            url::Url::parse(base.trim()).map_err(|e| ClientError::BadUrl(e.to_string()))?;
         if !matches!(base.scheme(), "http" | "https") || base.host().is_none() {
-            return Err(ClientError::BadUrl("http(s):// で始まる URL を指定してください".into()));
+            return Err(ClientError::BadUrl(
+                "http(s):// で始まる URL を指定してください".into(),
+            ));
         }
         if !base.path().ends_with('/') {
             let p = format!("{}/", base.path());
@@ -72,8 +75,11 @@ impl CentralClient {
         let status = resp.status();
         if status.is_success() {
             if status == StatusCode::NO_CONTENT {
-                return serde_json::from_value(serde_json::Value::Null)
-                    .map_err(|_| ClientError::Server { status: status.as_u16() });
+                return serde_json::from_value(serde_json::Value::Null).map_err(|_| {
+                    ClientError::Server {
+                        status: status.as_u16(),
+                    }
+                });
             }
             return resp.json::<T>().await.map_err(ClientError::Decode);
         }

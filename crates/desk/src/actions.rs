@@ -7,7 +7,7 @@
 //! retry or discard; an expired session keeps the queue intact until the next sign-in.
 use crate::desk::Desk;
 use crate::error::{DeskError, ErrorCode};
-use crate::views::{ActionOutcome, FactorInput};
+use crate::views::{ActionOutcome, VerificationInput};
 use kencom_api::operator::{
     CaseStatusRequest, CloseRequest, FactorCheck, LinkMemberRequest, NoteRequest,
     VerificationRequest,
@@ -43,29 +43,74 @@ pub struct FlushReport {
 }
 
 fn str_field(v: &Value, k: &str) -> String {
-    v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Send one queued action with its idempotency key.
 async fn dispatch(c: &CentralClient, token: &str, a: &OutboxAction) -> Result<Value, ClientError> {
-    let case: i64 = a.case_id.as_deref().and_then(|s| s.parse().ok()).unwrap_or_default();
+    let case: i64 = a
+        .case_id
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default();
     let key = a.idempotency_key.as_str();
     let p = &a.payload;
     let out = match a.kind.as_str() {
-        "add_note" => json!(c.add_note(token, case, &NoteRequest { body: str_field(p, "body") }, key).await?),
+        "add_note" => json!(
+            c.add_note(
+                token,
+                case,
+                &NoteRequest {
+                    body: str_field(p, "body")
+                },
+                key
+            )
+            .await?
+        ),
         "link_member" => json!(
-            c.link_member(token, case, &LinkMemberRequest { member_id: p["member_id"].as_i64().unwrap_or_default() }, key)
-                .await?
+            c.link_member(
+                token,
+                case,
+                &LinkMemberRequest {
+                    member_id: p["member_id"].as_i64().unwrap_or_default()
+                },
+                key
+            )
+            .await?
         ),
         "record_verification" => {
-            let req: VerificationRequest = serde_json::from_value(p.clone()).map_err(|_| ClientError::BadUrl("payload".into()))?;
+            let req: VerificationRequest = serde_json::from_value(p.clone())
+                .map_err(|_| ClientError::BadUrl("payload".into()))?;
             json!(c.verify(token, case, &req, key).await?)
         }
         "reissue_code" => json!(c.reissue(token, case, key).await?),
         "resend_activation" => json!(c.resend_activation(token, case, key).await?),
         "unlock_login" => json!(c.unlock(token, case, key).await?),
-        "set_status" => json!(c.set_status(token, case, &CaseStatusRequest { status: str_field(p, "status") }, key).await?),
-        "close_case" => json!(c.close(token, case, &CloseRequest { resolution: str_field(p, "resolution") }, key).await?),
+        "set_status" => json!(
+            c.set_status(
+                token,
+                case,
+                &CaseStatusRequest {
+                    status: str_field(p, "status")
+                },
+                key
+            )
+            .await?
+        ),
+        "close_case" => json!(
+            c.close(
+                token,
+                case,
+                &CloseRequest {
+                    resolution: str_field(p, "resolution")
+                },
+                key
+            )
+            .await?
+        ),
         other => {
             return Err(ClientError::Problem {
                 status: 400,
@@ -81,7 +126,13 @@ async fn dispatch(c: &CentralClient, token: &str, a: &OutboxAction) -> Result<Va
 impl Desk {
     /// Queue an action for `case_id` in the same transaction as nothing else (the case's
     /// local copy is refreshed from the server's answer when it arrives).
-    fn enqueue(&self, kind: &str, case_id: i64, member_id: Option<i64>, payload: Value) -> Result<OutboxAction, DeskError> {
+    fn enqueue(
+        &self,
+        kind: &str,
+        case_id: i64,
+        member_id: Option<i64>,
+        payload: Value,
+    ) -> Result<OutboxAction, DeskError> {
         let now = self.now_ms();
         let mut inner = self.lock();
         let cache = inner.cache.as_mut().ok_or_else(|| DeskError {
@@ -121,7 +172,9 @@ impl Desk {
                 .await;
             let now = self.now_ms();
             let mut inner = self.lock();
-            let Some(cache) = inner.cache.as_mut() else { break };
+            let Some(cache) = inner.cache.as_mut() else {
+                break;
+            };
             match result {
                 Ok(response) => {
                     let _ = cache.mark_done(action.seq, &response, now);
@@ -131,11 +184,22 @@ impl Desk {
                     let err: DeskError = e.into();
                     if err.retryable || err.code == ErrorCode::Unauthorized {
                         // Offline, 5xx, or no session: keep it, with backoff; never drop.
-                        let _ = cache.mark_retry(action.seq, &format!("{:?}", err.code), &err.message, RetryPolicy::default(), now);
+                        let _ = cache.mark_retry(
+                            action.seq,
+                            &format!("{:?}", err.code),
+                            &err.message,
+                            RetryPolicy::default(),
+                            now,
+                        );
                         report.stalled = true;
                         break;
                     }
-                    let _ = cache.mark_rejected(action.seq, &format!("{:?}", err.code), &err.message, now);
+                    let _ = cache.mark_rejected(
+                        action.seq,
+                        &format!("{:?}", err.code),
+                        &err.message,
+                        now,
+                    );
                     report.rejected += 1;
                 }
             }
@@ -144,7 +208,13 @@ impl Desk {
     }
 
     /// Queue `kind`, try to send it now, and report what happened with the fresh case.
-    async fn act(&self, kind: &str, case_id: i64, member_id: Option<i64>, payload: Value) -> Result<ActionOutcome, DeskError> {
+    async fn act(
+        &self,
+        kind: &str,
+        case_id: i64,
+        member_id: Option<i64>,
+        payload: Value,
+    ) -> Result<ActionOutcome, DeskError> {
         let action = self.enqueue(kind, case_id, member_id, payload)?;
         self.flush().await;
         let state = {
@@ -157,18 +227,34 @@ impl Desk {
         };
         let case = self.open_case(case_id).await?;
         let (sent, message) = match state.map(|a| (a.state, a.last_error_message)) {
-            Some((kencom_store::ActionState::Done, _)) => (true, format!("{}を送信しました。", label(kind))),
+            Some((kencom_store::ActionState::Done, _)) => {
+                (true, format!("{}を送信しました。", label(kind)))
+            }
             Some((kencom_store::ActionState::Rejected, why)) => {
                 return Err(DeskError {
                     code: ErrorCode::Rejected,
-                    message: format!("{}は受け付けられませんでした: {}", label(kind), why.unwrap_or_default()),
+                    message: format!(
+                        "{}は受け付けられませんでした: {}",
+                        label(kind),
+                        why.unwrap_or_default()
+                    ),
                     field: None,
                     retryable: false,
                 })
             }
-            _ => (false, format!("{}は送信待ちです。接続が戻ると自動で送信します。", label(kind))),
+            _ => (
+                false,
+                format!(
+                    "{}は送信待ちです。接続が戻ると自動で送信します。",
+                    label(kind)
+                ),
+            ),
         };
-        Ok(ActionOutcome { sent, message, case })
+        Ok(ActionOutcome {
+            sent,
+            message,
+            case,
+        })
     }
 
     /// Add an internal note.
@@ -178,30 +264,57 @@ impl Desk {
             return Err(DeskError::invalid("body", "メモを入力してください。"));
         }
         if body.chars().count() > 4000 {
-            return Err(DeskError::invalid("body", "メモは4000文字以内で入力してください。"));
+            return Err(DeskError::invalid(
+                "body",
+                "メモは4000文字以内で入力してください。",
+            ));
         }
-        self.act("add_note", case_id, None, json!({ "body": body })).await
+        self.act("add_note", case_id, None, json!({ "body": body }))
+            .await
     }
 
     /// Attach the member the case is about.
-    pub async fn link_member(&self, case_id: i64, member_id: i64) -> Result<ActionOutcome, DeskError> {
-        self.act("link_member", case_id, Some(member_id), json!({ "member_id": member_id })).await
+    pub async fn link_member(
+        &self,
+        case_id: i64,
+        member_id: i64,
+    ) -> Result<ActionOutcome, DeskError> {
+        self.act(
+            "link_member",
+            case_id,
+            Some(member_id),
+            json!({ "member_id": member_id }),
+        )
+        .await
     }
 
     /// Record an identity verification (the server decides pass/fail by the 3-item rule).
-    pub async fn record_verification(&self, case_id: i64, member_id: i64, factors: Vec<FactorInput>) -> Result<ActionOutcome, DeskError> {
+    pub async fn record_verification(
+        &self,
+        case_id: i64,
+        input: VerificationInput,
+    ) -> Result<ActionOutcome, DeskError> {
+        let VerificationInput { member_id, factors } = input;
         if factors.is_empty() {
-            return Err(DeskError::invalid("factors", "確認した項目を選んでください。"));
+            return Err(DeskError::invalid(
+                "factors",
+                "確認した項目を選んでください。",
+            ));
         }
         let req = VerificationRequest {
             member_id,
             factors: factors
                 .into_iter()
-                .map(|f| FactorCheck { factor: f.factor, matched: f.matched })
+                .map(|f| FactorCheck {
+                    factor: f.factor,
+                    matched: f.matched,
+                })
                 .collect(),
         };
-        let payload = serde_json::to_value(&req).map_err(|_| DeskError::internal("本人確認の内容を保存できません。"))?;
-        self.act("record_verification", case_id, Some(member_id), payload).await
+        let payload = serde_json::to_value(&req)
+            .map_err(|_| DeskError::internal("本人確認の内容を保存できません。"))?;
+        self.act("record_verification", case_id, Some(member_id), payload)
+            .await
     }
 
     /// Reissue the checkup code (gated).
@@ -211,7 +324,8 @@ impl Desk {
 
     /// Resend the activation mail (gated).
     pub async fn resend_activation(&self, case_id: i64) -> Result<ActionOutcome, DeskError> {
-        self.act("resend_activation", case_id, None, json!({})).await
+        self.act("resend_activation", case_id, None, json!({}))
+            .await
     }
 
     /// Unlock the member's login (gated).
@@ -220,12 +334,32 @@ impl Desk {
     }
 
     /// Close the case with a resolution category.
-    pub async fn close_case(&self, case_id: i64, resolution: String) -> Result<ActionOutcome, DeskError> {
-        const ALLOWED: &[&str] = &["answered", "reissued", "escalated_to_insurer", "no_response", "duplicate", "other"];
+    pub async fn close_case(
+        &self,
+        case_id: i64,
+        resolution: String,
+    ) -> Result<ActionOutcome, DeskError> {
+        const ALLOWED: &[&str] = &[
+            "answered",
+            "reissued",
+            "escalated_to_insurer",
+            "no_response",
+            "duplicate",
+            "other",
+        ];
         if !ALLOWED.contains(&resolution.as_str()) {
-            return Err(DeskError::invalid("resolution", "クローズ区分を選んでください。"));
+            return Err(DeskError::invalid(
+                "resolution",
+                "クローズ区分を選んでください。",
+            ));
         }
-        self.act("close_case", case_id, None, json!({ "resolution": resolution })).await
+        self.act(
+            "close_case",
+            case_id,
+            None,
+            json!({ "resolution": resolution }),
+        )
+        .await
     }
 
     /// Reveal the login e-mail: a gated, audited read — online only, never cached.

@@ -82,7 +82,10 @@ impl Desk {
         let checks = check_inquiry(&case.inquiry);
         let (member, member_diagnosis, inquiry_diagnosis) = match case.member_id {
             Some(m) => {
-                let detail = self.call(|c, t| async move { c.member(&t, m).await }).await.ok();
+                let detail = self
+                    .call(|c, t| async move { c.member(&t, m).await })
+                    .await
+                    .ok();
                 let diag = self
                     .call(|c, t| async move { c.member_diagnosis(&t, m).await })
                     .await

@@ -73,7 +73,9 @@ impl Desk {
     pub(crate) fn require_keychain(&self) -> Result<(), DeskError> {
         match self.host.vault().status() {
             KeychainStatus::Available { .. } => Ok(()),
-            KeychainStatus::Unavailable { message, remedy, .. } => Err(DeskError {
+            KeychainStatus::Unavailable {
+                message, remedy, ..
+            } => Err(DeskError {
                 code: ErrorCode::KeychainUnavailable,
                 message: format!("{message} {remedy}"),
                 field: None,
@@ -106,7 +108,11 @@ impl Desk {
     }
 
     pub(crate) fn stored_session(&self) -> Result<Option<StoredSession>, DeskError> {
-        let raw = self.host.vault().get(REFRESH_SECRET).map_err(Self::vault_err)?;
+        let raw = self
+            .host
+            .vault()
+            .get(REFRESH_SECRET)
+            .map_err(Self::vault_err)?;
         Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
     }
 
@@ -122,7 +128,9 @@ impl Desk {
             Some(k) => k,
             None => {
                 let k = CacheKey::generate();
-                vault.set(CACHE_KEY_SECRET, &k.to_hex()).map_err(Self::vault_err)?;
+                vault
+                    .set(CACHE_KEY_SECRET, &k.to_hex())
+                    .map_err(Self::vault_err)?;
                 k
             }
         };
@@ -169,7 +177,10 @@ impl Desk {
         let (client, token) = self.credentials().map_err(ClientErrorOrDesk::Desk)?;
         match f(client.clone(), token).await {
             Err(e) if e.status() == Some(401) => {
-                let token = self.refresh_access().await.map_err(ClientErrorOrDesk::Desk)?;
+                let token = self
+                    .refresh_access()
+                    .await
+                    .map_err(ClientErrorOrDesk::Desk)?;
                 let out = f(client, token).await;
                 self.note_contact(!matches!(out, Err(ClientError::Network(_))));
                 out.map_err(ClientErrorOrDesk::Client)

@@ -8,12 +8,21 @@ use kencom_store::StoreError;
 /// Japanese text for the server's stable problem codes the desk meets.
 fn problem_text(code: &str) -> Option<&'static str> {
     Some(match code {
-        "invalid_credentials" => "オペレーター ID、パスワード、またはワンタイムパスワード（TOTP）が正しくありません。",
-        "invalid_token" | "token_expired" | "token_revoked" | "unauthenticated"
-        | "invalid_refresh_token" => "セッションの有効期限が切れました。もう一度サインインしてください。",
+        "invalid_credentials" => {
+            "オペレーター ID、パスワード、またはワンタイムパスワード（TOTP）が正しくありません。"
+        }
+        "invalid_token"
+        | "token_expired"
+        | "token_revoked"
+        | "unauthenticated"
+        | "invalid_refresh_token" => {
+            "セッションの有効期限が切れました。もう一度サインインしてください。"
+        }
         "role_forbidden" => "この操作を行う権限がありません。",
         "verification_required" => "この操作には、この案件での本人確認（合格）が必要です。",
-        "verification_expired" => "本人確認の有効時間を過ぎています。もう一度本人確認を行ってください。",
+        "verification_expired" => {
+            "本人確認の有効時間を過ぎています。もう一度本人確認を行ってください。"
+        }
         "case_not_yours" => "この案件は別の担当者が対応中です。",
         "already_claimed" => "この問い合わせは既に別の担当者が受け付けています。",
         "case_closed" => "この案件は既にクローズされています。",
@@ -24,7 +33,9 @@ fn problem_text(code: &str) -> Option<&'static str> {
         "invalid_resolution" => "クローズ区分が正しくありません。",
         "criteria_required" => "検索条件を1つ以上入力してください。",
         "invalid_query" | "validation" => "入力内容に誤りがあります。",
-        "invalid_date" => "生年月日の形式が正しくありません（例: 1960-01-01、S35.1.1、昭和35年1月1日）。",
+        "invalid_date" => {
+            "生年月日の形式が正しくありません（例: 1960-01-01、S35.1.1、昭和35年1月1日）。"
+        }
         "invalid_insurer_number" => "保険者番号が正しくありません。",
         "invalid_symbol" => "記号が正しくありません。",
         "invalid_number" => "番号が正しくありません。",

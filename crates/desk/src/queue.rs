@@ -39,9 +39,12 @@ impl Desk {
                 let err: DeskError = e.into();
                 if err.retryable {
                     if let Some(p) = self.lock().cache.as_ref().and_then(|c| {
-                        c.get::<kencom_api::operator::InquiryPage>(CachedKind::QueuePage, &cache_key(&q))
-                            .ok()
-                            .flatten()
+                        c.get::<kencom_api::operator::InquiryPage>(
+                            CachedKind::QueuePage,
+                            &cache_key(&q),
+                        )
+                        .ok()
+                        .flatten()
                     }) {
                         p
                     } else {
@@ -53,7 +56,11 @@ impl Desk {
             }
         };
         let now = self.host.now();
-        let me = self.lock().session.as_ref().map(|s| s.operator.display_name.clone());
+        let me = self
+            .lock()
+            .session
+            .as_ref()
+            .map(|s| s.operator.display_name.clone());
         let items = page
             .items
             .into_iter()
@@ -99,7 +106,9 @@ impl Desk {
     pub(crate) fn device_id(&self) -> Result<String, DeskError> {
         match self.lock().cache.as_mut() {
             Some(c) => Ok(c.device_id()?),
-            None => Err(DeskError::internal("ローカルキャッシュが開かれていません。サインインし直してください。")),
+            None => Err(DeskError::internal(
+                "ローカルキャッシュが開かれていません。サインインし直してください。",
+            )),
         }
     }
 }

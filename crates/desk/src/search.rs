@@ -7,9 +7,19 @@ use kencom_api::operator::{Diagnosis, MemberDetail, MemberPage, MemberSearchQuer
 
 impl Desk {
     /// Search members (paginated, masked).
-    pub async fn search_members(&self, mut query: MemberSearchQuery) -> Result<MemberPage, DeskError> {
+    pub async fn search_members(
+        &self,
+        mut query: MemberSearchQuery,
+    ) -> Result<MemberPage, DeskError> {
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-        for f in [&mut query.kana, &mut query.birth_date, &mut query.insurer_number, &mut query.symbol, &mut query.number, &mut query.email] {
+        for f in [
+            &mut query.kana,
+            &mut query.birth_date,
+            &mut query.insurer_number,
+            &mut query.symbol,
+            &mut query.number,
+            &mut query.email,
+        ] {
             if blank(f) {
                 *f = None;
             }
@@ -21,7 +31,10 @@ impl Desk {
             && query.number.is_none()
             && query.email.is_none()
         {
-            return Err(DeskError::invalid("kana", "検索条件を1つ以上入力してください。"));
+            return Err(DeskError::invalid(
+                "kana",
+                "検索条件を1つ以上入力してください。",
+            ));
         }
         if let Some(b) = &query.birth_date {
             if let Err(e) = kencom_domain::parse_date(b) {
@@ -38,7 +51,9 @@ impl Desk {
 
     /// A member with timeline (audited read at the server).
     pub async fn member_detail(&self, member_id: i64) -> Result<MemberDetail, DeskError> {
-        Ok(self.call(|c, t| async move { c.member(&t, member_id).await }).await?)
+        Ok(self
+            .call(|c, t| async move { c.member(&t, member_id).await })
+            .await?)
     }
 
     /// Causes that apply to a member.

@@ -14,14 +14,23 @@ use unicode_normalization::UnicodeNormalization;
 fn validate(input: &SignInInput) -> Result<(String, String, String), DeskError> {
     let url = input.central_url.trim().to_owned();
     if url.is_empty() {
-        return Err(DeskError::invalid("centralUrl", "中央サーバーの URL を入力してください。"));
+        return Err(DeskError::invalid(
+            "centralUrl",
+            "中央サーバーの URL を入力してください。",
+        ));
     }
     let login_id: String = input.login_id.nfkc().collect::<String>().trim().to_owned();
     if login_id.is_empty() {
-        return Err(DeskError::invalid("loginId", "オペレーター ID を入力してください。"));
+        return Err(DeskError::invalid(
+            "loginId",
+            "オペレーター ID を入力してください。",
+        ));
     }
     if input.password.is_empty() {
-        return Err(DeskError::invalid("password", "パスワードを入力してください。"));
+        return Err(DeskError::invalid(
+            "password",
+            "パスワードを入力してください。",
+        ));
     }
     // Full-width digits and spaces typed with the IME are common: normalise, then insist
     // on exactly six digits.

@@ -10,7 +10,10 @@ impl Desk {
     pub async fn status(&self) -> Result<DeskStatus, DeskError> {
         let signed_in = self.lock().session.is_some();
         if signed_in {
-            let ok = self.call(|c, t| async move { c.me(&t).await }).await.is_ok();
+            let ok = self
+                .call(|c, t| async move { c.me(&t).await })
+                .await
+                .is_ok();
             self.note_contact(ok);
             if ok {
                 self.flush().await;
