@@ -10,9 +10,12 @@ pub fn run() {
     init_tracing();
     tauri::Builder::default()
         .setup(|app| {
-            let host = host::AppHost::new(app.handle())?;
+            let host = std::sync::Arc::new(host::AppHost::new(app.handle())?);
             main_window(app, &host)?;
-            app.manage(std::sync::Arc::new(host));
+            let desk = std::sync::Arc::new(kencom_desk_core::Desk::new(host.clone()));
+            app.manage(host);
+            app.manage(desk.clone());
+            replay_loop(desk);
             Ok(())
         })
         .invoke_handler(commands::handler())
@@ -31,6 +34,24 @@ fn main_window(app: &tauri::App, host: &host::AppHost) -> tauri::Result<()> {
         .data_directory(host.webview_dir())
         .build()?;
     Ok(())
+}
+
+/// Sends queued actions in the background: every few seconds, so work done offline leaves
+/// as soon as the server answers again. Each pass stops at the first transient failure.
+fn replay_loop(desk: std::sync::Arc<kencom_desk_core::Desk>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            let report = desk.flush().await;
+            if report.sent > 0 || report.rejected > 0 {
+                tracing::info!(
+                    sent = report.sent,
+                    rejected = report.rejected,
+                    "outbox replayed"
+                );
+            }
+        }
+    });
 }
 
 /// Logs go to stderr with a level from `RUST_LOG` (default info). Nothing personal is
