@@ -131,6 +131,19 @@ async fn member_detail(desk: DeskState<'_>, member_id: i64) -> R<MemberDetail> {
     desk.member_detail(member_id).await
 }
 
+/// With `KENCOM_BENCH_FIRST_PAINT=1` the cold-start benchmark waits for this line and the
+/// app exits; otherwise it only notes the moment in the log.
+#[tauri::command]
+async fn first_paint(app: tauri::AppHandle) -> R<()> {
+    if std::env::var("KENCOM_BENCH_FIRST_PAINT").as_deref() == Ok("1") {
+        println!("first-paint");
+        app.exit(0);
+    } else {
+        tracing::debug!("first paint");
+    }
+    Ok(())
+}
+
 macro_rules! registered {
     ($($name:ident),* $(,)?) => {
         /// The names registered with Tauri, for the drift test.
@@ -165,6 +178,7 @@ registered![
     discard_action,
     search_members,
     member_detail,
+    first_paint,
 ];
 
 #[cfg(test)]

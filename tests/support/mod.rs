@@ -5,6 +5,8 @@
 //! Everything it starts is killed on drop, and the app writes only into a temp data dir.
 #![allow(dead_code)]
 
+pub mod central;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};

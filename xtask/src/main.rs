@@ -1,6 +1,7 @@
 //! Developer entry point: `cargo xtask <command>`. The README's two commands are
 //! `cargo xtask run` (set up what is missing, start the demo central server and the app)
 //! and `cargo xtask test` (every check CI runs). Everything else is a building block.
+mod bench;
 mod boundaries;
 mod proc;
 mod run;
@@ -19,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bindings            regenerate ui/src/bindings from the Rust types
   check-boundaries    enforce the crate dependency rules (ARCHITECTURE.md)
   fuzz [TARGET] [SECS] run cargo-fuzz targets (all, 20 s each by default)
-  bundle              build the .deb with the Tauri CLI";
+  bundle              build the .deb with the Tauri CLI
+  bench NAME          benchmarks with their baselines: desk | outbox | roster | postcard | central";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +34,7 @@ fn main() -> Result<()> {
         Some("check-boundaries") => boundaries::check(),
         Some("fuzz") => test::fuzz(rest),
         Some("bundle") => run::bundle(),
+        Some("bench") => bench::bench(rest),
         Some("help") | Some("--help") | None => {
             println!("{USAGE}");
             Ok(())

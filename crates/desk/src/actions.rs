@@ -392,3 +392,32 @@ impl Desk {
         Ok(())
     }
 }
+
+impl Desk {
+    /// Bodies of every note queued for a case on this device (any state), for
+    /// diagnostics and the fault-injection tests.
+    pub fn queued_bodies(&self, case_id: i64) -> Result<Vec<String>, DeskError> {
+        Ok(self
+            .queued(case_id)?
+            .into_iter()
+            .filter(|a| a.kind == "add_note")
+            .map(|a| str_field(&a.payload, "body"))
+            .collect())
+    }
+
+    /// How many actions of `kind` were queued for a case on this device (any state).
+    pub fn queued_count(&self, case_id: i64, kind: &str) -> Result<usize, DeskError> {
+        Ok(self
+            .queued(case_id)?
+            .iter()
+            .filter(|a| a.kind == kind)
+            .count())
+    }
+
+    fn queued(&self, case_id: i64) -> Result<Vec<OutboxAction>, DeskError> {
+        match self.lock().cache.as_ref() {
+            Some(c) => Ok(c.actions_for_case(&case_id.to_string())?),
+            None => Ok(Vec::new()),
+        }
+    }
+}

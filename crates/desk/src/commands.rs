@@ -120,4 +120,6 @@ desk_commands! {
     fn search_members(query: MemberSearchQuery) -> MemberPage;
     /// A member with timeline (audited).
     fn member_detail(member_id: i64) -> MemberDetail;
+    /// The UI's first frame is on screen (the cold-start benchmark listens for it).
+    fn first_paint() -> ();
 }

@@ -3,6 +3,8 @@
 //! Nothing here mocks the client: the desk talks HTTP to the real server.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use kencom_central::clock::{Clock, SystemClock};
 use kencom_central::config::Config;
 use kencom_central::seed::{self, SeedOptions, SeedReport};
@@ -40,6 +42,22 @@ impl Vault for MemoryVault {
 pub struct TestHost {
     pub dir: tempfile::TempDir,
     pub vault: MemoryVault,
+    /// Added to the system clock, so tests can jump past retry backoff.
+    pub skew_ms: std::sync::atomic::AtomicI64,
+}
+
+impl TestHost {
+    pub fn new() -> TestHost {
+        TestHost {
+            dir: tempfile::tempdir().unwrap(),
+            vault: MemoryVault::default(),
+            skew_ms: 0.into(),
+        }
+    }
+    pub fn advance(&self, ms: i64) {
+        self.skew_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Host for TestHost {
@@ -51,6 +69,10 @@ impl Host for TestHost {
     }
     fn vault(&self) -> &dyn Vault {
         &self.vault
+    }
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            + chrono::Duration::milliseconds(self.skew_ms.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 
