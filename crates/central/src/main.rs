@@ -82,8 +82,10 @@ fn serve(args: &Args, db: PathBuf) -> Result<(), String> {
     let listen = args
         .value("--listen")
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    let mut config = kencom_central::config::Config::default();
-    config.trust_forwarded_for = args.flag("--trust-forwarded-for");
+    let config = kencom_central::config::Config {
+        trust_forwarded_for: args.flag("--trust-forwarded-for"),
+        ..Default::default()
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -9,7 +9,7 @@ use crate::clock::{rfc3339, Millis};
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult};
 use crate::secrets::{random_token, token_hash};
-use crate::store::operators::OperatorRow;
+use crate::store::operators::{NewSession, OperatorRow};
 use crate::store::{Scope, Tx};
 
 /// Public view of an operator.
@@ -47,15 +47,15 @@ pub fn open_session(
     let refresh = random_token();
     let family = family.map(str::to_string).unwrap_or_else(random_token);
     let (aexp, rexp) = (now + cfg.access_ttl, now + cfg.refresh_ttl);
-    tx.insert_session(
-        o.id,
-        &family,
-        &token_hash(&access),
-        aexp,
-        &token_hash(&refresh),
-        rexp,
-        now,
-    )?;
+    tx.insert_session(&NewSession {
+        operator_id: o.id,
+        family: family.clone(),
+        access_hash: token_hash(&access),
+        access_expires_at: aexp,
+        refresh_hash: token_hash(&refresh),
+        refresh_expires_at: rexp,
+        created_at: now,
+    })?;
     Ok(TokenPair {
         access_token: access,
         access_expires_at: rfc3339(aexp),

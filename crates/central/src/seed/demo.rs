@@ -45,7 +45,6 @@ struct Person<'a> {
     relation: &'a str,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn roster(
     tx: &mut dyn Tx,
     insurer: &(i64, Vec<String>),
@@ -110,16 +109,9 @@ fn attempt(
     Ok(())
 }
 
-fn inquiry(
-    tx: &mut dyn Tx,
-    now: Millis,
-    name: &str,
-    email: &str,
-    insurer: &str,
-    birth: &str,
-    t: InquiryType,
-    body: &str,
-) -> ApiResult<i64> {
+/// Submit an inquiry through the form flow: [name, e-mail, union, birth date, body].
+fn inquiry(tx: &mut dyn Tx, now: Millis, t: InquiryType, f: [&str; 5]) -> ApiResult<i64> {
+    let [name, email, insurer, birth, body] = f;
     Ok(flows::inquiry::submit(
         tx,
         now,
@@ -199,22 +191,26 @@ pub fn seed_cases(
         inquiry(
             tx,
             jst("2026-11-21T09:30:00"),
-            "ケンコウタロウ",
-            "taro.kenko@example.net",
-            "DeSC健康保険組合",
-            "S35.1.1",
             InquiryType::Registration,
-            "保険証を正しく入力しても照会エラーになります。",
+            [
+                "ケンコウタロウ",
+                "taro.kenko@example.net",
+                "DeSC健康保険組合",
+                "S35.1.1",
+                "保険証を正しく入力しても照会エラーになります。",
+            ],
         )?;
         inquiry(
             tx,
             jst("2026-11-22T11:00:00"),
-            "ケンコウタロウ",
-            "kenko.taro@example.jp",
-            "DeSC健康保険組合",
-            "1960-01-01",
             InquiryType::CheckupCode,
-            "健診閲覧コードのはがきを紛失しました。再発行をお願いします。",
+            [
+                "ケンコウタロウ",
+                "kenko.taro@example.jp",
+                "DeSC健康保険組合",
+                "1960-01-01",
+                "健診閲覧コードのはがきを紛失しました。再発行をお願いします。",
+            ],
         )?;
         notes.push((
             "健康 太郎 (ケンコウタロウ 1960-01-01)".into(),
@@ -282,12 +278,14 @@ pub fn seed_cases(
         inquiry(
             tx,
             jst("2026-11-11T10:15:00"),
-            "ヤマダ　ハナコ",
-            "hanako.yamada@example.jp",
-            "DeSC健保",
-            "1985/6/15",
             InquiryType::Registration,
-            "何度やっても照会エラーになります。",
+            [
+                "ヤマダ　ハナコ",
+                "hanako.yamada@example.jp",
+                "DeSC健保",
+                "1985/6/15",
+                "何度やっても照会エラーになります。",
+            ],
         )?;
         notes.push(("山田 花子".into(), "name_width_or_spacing".into()));
         accounts += 1;
@@ -573,12 +571,14 @@ pub fn seed_cases(
         inquiry(
             tx,
             now - DAY,
-            "オカダアイ",
-            "ai.okada@example.jp",
-            "DeSC健康保険組合",
-            "平成4年7月7日",
             InquiryType::Registration,
-            "登録のリンクを押すとエラーになります。",
+            [
+                "オカダアイ",
+                "ai.okada@example.jp",
+                "DeSC健康保険組合",
+                "平成4年7月7日",
+                "登録のリンクを押すとエラーになります。",
+            ],
         )?;
         notes.push(("岡田 愛".into(), "activation_link_expired".into()));
         accounts += 1;
@@ -648,12 +648,14 @@ pub fn seed_cases(
         inquiry(
             tx,
             now - 1_800_000,
-            "コンドウユミコ",
-            "yumiko.kondo＠example.jp",
-            "DeSC健康保険組合",
-            "1974-02-02",
             InquiryType::Login,
-            "ログインできなくなりました。",
+            [
+                "コンドウユミコ",
+                "yumiko.kondo＠example.jp",
+                "DeSC健康保険組合",
+                "1974-02-02",
+                "ログインできなくなりました。",
+            ],
         )?;
         notes.push((
             "近藤 由美子".into(),
@@ -701,12 +703,14 @@ pub fn seed_cases(
         inquiry(
             tx,
             now - 7_200_000,
-            "ワタナベユウト",
-            "yuto.w@example.jp",
-            "みなと物産健康保険組合",
-            "H11.9.9",
             InquiryType::Registration,
-            "新規登録ができません。",
+            [
+                "ワタナベユウト",
+                "yuto.w@example.jp",
+                "みなと物産健康保険組合",
+                "H11.9.9",
+                "新規登録ができません。",
+            ],
         )?;
         notes.push((
             "ワタナベユウト (inquiry only)".into(),

@@ -28,6 +28,18 @@ pub struct SessionRow {
     pub revoked_at: Option<Millis>,
 }
 
+/// A session to open (hashes only).
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub operator_id: i64,
+    pub family: String,
+    pub access_hash: String,
+    pub access_expires_at: Millis,
+    pub refresh_hash: String,
+    pub refresh_expires_at: Millis,
+    pub created_at: Millis,
+}
+
 /// Operator storage.
 pub trait OperatorRepo {
     /// Create an operator.
@@ -46,16 +58,7 @@ pub trait OperatorRepo {
         insurer_id: Option<i64>,
     ) -> StoreResult<()>;
     /// Open a session.
-    fn insert_session(
-        &mut self,
-        operator_id: i64,
-        family: &str,
-        access_hash: &str,
-        access_exp: Millis,
-        refresh_hash: &str,
-        refresh_exp: Millis,
-        now: Millis,
-    ) -> StoreResult<i64>;
+    fn insert_session(&mut self, s: &NewSession) -> StoreResult<i64>;
     /// The session of an access token.
     fn session_by_access(&mut self, access_hash: &str) -> StoreResult<Option<SessionRow>>;
     /// The session of a refresh token.

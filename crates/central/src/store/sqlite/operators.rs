@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::SqliteTx;
 use crate::clock::Millis;
-use crate::store::operators::{OperatorRepo, OperatorRow, SessionRow};
+use crate::store::operators::{NewSession, OperatorRepo, OperatorRow, SessionRow};
 use crate::store::StoreResult;
 
 const OCOLS: &str = "id, login_id, display_name, role, insurer_id, password_hash, totp_secret";
@@ -79,20 +79,11 @@ impl OperatorRepo for SqliteTx<'_> {
         )?;
         Ok(())
     }
-    fn insert_session(
-        &mut self,
-        operator_id: i64,
-        family: &str,
-        access_hash: &str,
-        access_exp: Millis,
-        refresh_hash: &str,
-        refresh_exp: Millis,
-        now: Millis,
-    ) -> StoreResult<i64> {
+    fn insert_session(&mut self, s: &NewSession) -> StoreResult<i64> {
         self.0.execute(
             "INSERT INTO operator_sessions (operator_id, family, access_hash, access_expires_at, refresh_hash, refresh_expires_at, created_at) \
              VALUES (?1,?2,?3,?4,?5,?6,?7)",
-            params![operator_id, family, access_hash, access_exp, refresh_hash, refresh_exp, now],
+            params![s.operator_id, s.family, s.access_hash, s.access_expires_at, s.refresh_hash, s.refresh_expires_at, s.created_at],
         )?;
         Ok(self.0.last_insert_rowid())
     }
