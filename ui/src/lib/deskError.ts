@@ -11,6 +11,11 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "INVALID_INPUT",
   "NETWORK",
   "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "VERIFICATION_REQUIRED",
+  "REJECTED",
 ] satisfies ErrorCode[]);
 
 const INTERNAL_MESSAGE = "予期しないエラーが発生しました。";

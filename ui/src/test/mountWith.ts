@@ -2,7 +2,9 @@
 import { flushSync, mount, unmount, type Component } from "svelte";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Commands } from "../bindings/commands";
+import type { DeskError } from "../bindings/DeskError";
 import { platformContext } from "../lib/platformContext";
+import { caseUnlinked, memberPage, onlineStatus, queue, signedIn, taroDetail } from "./fixtures";
 
 export const sampleInfo: AppInfo = {
   version: "9.8.7-test",
@@ -11,15 +13,62 @@ export const sampleInfo: AppInfo = {
   centralUrl: "https://central.example.jp",
 };
 
-/** A platform whose appInfo resolves or rejects as the test says. */
-export function fakeCommands(appInfo: () => Promise<AppInfo>): Commands {
-  return { appInfo };
+/** A DeskError as the Rust side rejects with. */
+export function deskError(
+  code: DeskError["code"],
+  message: string,
+  field: string | null = null,
+): DeskError {
+  return { code, message, field, retryable: false };
 }
 
-export function mountWith(component: Component, commands: Commands) {
+/**
+ * A platform where every command answers with the fixtures; tests override what they look at
+ * (usually with vi.fn) so unrelated commands never reject by surprise.
+ */
+export function fakeCommands(
+  appInfo: () => Promise<AppInfo> = async () => sampleInfo,
+  overrides: Partial<Commands> = {},
+): Commands {
+  const outcome = async () => ({ sent: true, message: "送信しました。", case: caseUnlinked });
+  return {
+    appInfo,
+    session: async () => signedIn,
+    signIn: async () => signedIn,
+    signOut: async () => null,
+    deskStatus: async () => onlineStatus,
+    inquiries: async () => queue,
+    claimInquiry: async () => 90,
+    openCase: async () => caseUnlinked,
+    cachedCases: async () => ({ cases: [] }),
+    linkMember: outcome,
+    recordVerification: outcome,
+    reissueCode: outcome,
+    resendActivation: outcome,
+    unlockLogin: outcome,
+    revealEmail: async () => "kenko.taro@example.jp",
+    addNote: outcome,
+    closeCase: outcome,
+    retryAction: async () => null,
+    discardAction: async () => null,
+    searchMembers: async () => memberPage,
+    memberDetail: async () => taroDetail,
+    ...overrides,
+  };
+}
+
+export function mountWith<P extends Record<string, unknown>>(
+  component: Component<P>,
+  commands: Commands,
+  props?: P,
+) {
   const target = document.createElement("div");
   document.body.append(target);
-  const instance = mount(component, { target, context: platformContext({ commands }) });
+  const instance = mount(component as Component<Record<string, unknown>>, {
+    target,
+    props: props ?? {},
+    context: platformContext({ commands }),
+  });
   // mount() does not run effects (onMount) by itself.
   flushSync();
   return {
