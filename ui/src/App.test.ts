@@ -5,7 +5,14 @@ import type { Commands } from "./bindings/commands";
 import { auth } from "./lib/auth.svelte";
 import { navigation } from "./lib/navigation.svelte";
 import { agent, signedIn, signedOut } from "./test/fixtures";
-import { deskError, fakeCommands, mountWith, sampleInfo, settle } from "./test/mountWith";
+import {
+  deskError,
+  fakeCommands,
+  mountWith,
+  sampleInfo,
+  settle,
+  type,
+} from "./test/mountWith";
 
 let view: ReturnType<typeof mountWith>;
 
@@ -28,6 +35,18 @@ describe("App shell", () => {
     expect(view.byTestId("nav-inquiries"), "no screens before sign-in").toBeNull();
     expect(view.byTestId("status-operator")?.textContent).toBe("未ログイン");
     expect(view.byTestId("status-server")?.textContent).toBe("未接続");
+  });
+
+  it("switches to the app after a successful sign-in", async () => {
+    await start({ session: async () => signedOut });
+    type(view.byTestId("signin-login-id"), "agent01");
+    type(view.byTestId("signin-password"), "pw");
+    type(view.byTestId("signin-totp"), "123456");
+    view.byTestId("signin-submit")?.click();
+    await settle();
+    expect(view.byTestId("signin-submit")).toBeNull();
+    expect(view.byTestId("nav-inquiries")).not.toBeNull();
+    expect(view.byTestId("status-operator")?.textContent).toBe("窓口 一郎");
   });
 
   it("gives an agent 問い合わせ, 会員検索 and 設定 only", async () => {

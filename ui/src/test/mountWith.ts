@@ -86,3 +86,29 @@ export async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   flushSync();
 }
+
+/** Type into an input or textarea the way a user would (value + input event). */
+export function type(el: HTMLElement | null, value: string): void {
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) {
+    throw new Error("type(): not an input");
+  }
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  flushSync();
+}
+
+/** Choose an option of a <select> (value + change event). */
+export function choose(el: HTMLElement | null, value: string): void {
+  if (!(el instanceof HTMLSelectElement)) throw new Error("choose(): not a select");
+  el.value = value;
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  flushSync();
+}
+
+/** A keydown as the browser sends it. */
+export function press(el: HTMLElement | null, init: KeyboardEventInit): KeyboardEvent {
+  const e = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
+  el?.dispatchEvent(e);
+  flushSync();
+  return e;
+}
