@@ -1,5 +1,5 @@
 //! End-to-end smoke test through the real app: tauri-driver drives the debug binary under
-//! Xvfb, opens 設定, reads the version and the keychain status (from the real OS keychain,
+//! Xvfb, opens 設定 (reachable before sign-in), reads the version and the keychain status (from the real OS keychain,
 //! a headless gnome-keyring started by `cargo xtask test`) and saves a screenshot.
 mod support;
 

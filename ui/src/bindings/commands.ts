@@ -60,6 +60,8 @@ export function makeCommands(invoke: Invoke) {
     searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
     /** A member with timeline (audited). */
     memberDetail: (memberId: number): Promise<MemberDetail> => invoke<MemberDetail>("member_detail", { memberId }),
+    /** The UI's first frame is on screen (the cold-start benchmark listens for it). */
+    firstPaint: (): Promise<null> => invoke<null>("first_paint", {}),
   };
 }
 

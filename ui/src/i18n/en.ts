@@ -71,6 +71,7 @@ export const en: Dictionary = {
   },
   signIn: {
     title: "Sign in",
+    backToSignIn: "Back to sign-in",
     lead: "Sign in with your operator ID, password and the one-time password from your authenticator app.",
     centralUrl: "Central server URL",
     loginId: "Operator ID",

@@ -71,6 +71,7 @@ export const ja = {
   },
   signIn: {
     title: "サインイン",
+    backToSignIn: "サインイン画面に戻る",
     lead: "オペレーター ID・パスワードと認証アプリのワンタイムパスワードでサインインします。",
     centralUrl: "中央サーバー URL",
     loginId: "オペレーター ID",

@@ -53,6 +53,7 @@ export function fakeCommands(
     discardAction: async () => null,
     searchMembers: async () => memberPage,
     memberDetail: async () => taroDetail,
+    firstPaint: async () => null,
     ...overrides,
   };
 }

@@ -142,10 +142,7 @@ impl Central {
 }
 
 pub fn desk() -> (Desk, Arc<TestHost>) {
-    let host = Arc::new(TestHost {
-        dir: tempfile::tempdir().unwrap(),
-        vault: MemoryVault::default(),
-    });
+    let host = Arc::new(TestHost::new());
     (Desk::new(host.clone()), host)
 }
 
