@@ -22,12 +22,23 @@ fn is_digitish(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '０'..='９')
 }
 
+/// 漢数字 as used in addresses (二十丁目, 弐番館).
+fn is_kanji_numeral(c: char) -> bool {
+    "〇一二三四五六七八九十百千壱弐参".contains(c)
+}
+
+/// Units that belong to the number before them (1丁目, 二十番, 3号).
+const NUMBER_UNIT: &str = "丁目番号条地";
+
 /// How good a break between `before` and `after` is; `None` when not allowed.
 fn break_rank(before: char, after: char) -> Option<u8> {
     if before.is_whitespace() || before == '\u{3000}' {
         return Some(3);
     }
-    if (is_word_char(before) && is_word_char(after))
+    let number_before = is_digitish(before) || is_kanji_numeral(before);
+    if (number_before && (is_kanji_numeral(after) || NUMBER_UNIT.contains(after)))
+        || (before == '丁' && after == '目')
+        || (is_word_char(before) && is_word_char(after))
         || NO_LINE_START.contains(after)
         || NO_LINE_END.contains(before)
         || after.is_whitespace()
@@ -36,13 +47,7 @@ fn break_rank(before: char, after: char) -> Option<u8> {
     }
     // After 丁目 / 番地 / 号 / a municipality, or where the block number ends and a building
     // name starts: the places a person would break an address by hand.
-    if UNIT_END.contains(before)
-        || (is_digitish(before)
-            && !is_word_char(after)
-            && after != '番'
-            && after != '号'
-            && after != '丁')
-    {
+    if UNIT_END.contains(before) || (is_digitish(before) && !is_word_char(after)) {
         return Some(2);
     }
     Some(1)
@@ -134,6 +139,17 @@ mod tests {
     fn a_space_is_the_preferred_break_and_is_dropped() {
         let l = lines("大阪府大阪市北区梅田3-1-1 グランフロントタワー", 20.0);
         assert_eq!(l, ["大阪府大阪市北区梅田3-1-1", "グランフロントタワー"]);
+    }
+
+    #[test]
+    fn numbers_stay_with_their_units() {
+        let text = "北海道札幌市中央区北一条西二十丁目1番地23号サンシャインマンション北一条西二十丁目弐番館";
+        for l in lines(text, 20.0) {
+            assert!(
+                !l.starts_with("十") && !l.starts_with("丁") && !l.starts_with("目"),
+                "split number: {l:?}"
+            );
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@ const ADDRESS_X: f32 = 12.0;
 const ADDRESS_SIZES: [(f32, usize); 2] = [(11.0, 5), (9.5, 6)];
 const NAME_SIZES: [f32; 3] = [16.0, 14.0, 12.0];
 const NAME_X: f32 = 18.0;
+const NAME_MIN_BASELINE: f32 = 60.0;
 /// Bottom baseline of the sender block.
 const SENDER_BOTTOM: f32 = CARD_H_MM - 8.0;
 
@@ -70,8 +71,9 @@ pub(crate) fn draw(
 
     let mut y = address_block(pen, card, postal, style)?;
 
-    // Name + 様, as large as fits on one line.
-    y += 13.0;
+    // Name + 様, as large as fits on one line; never higher than the card's upper third
+    // so short addresses do not leave the lower half empty.
+    y = (y + 13.0).max(NAME_MIN_BASELINE);
     let name = format!("{}\u{3000}様", card.name.trim());
     let avail = CARD_W_MM - MARGIN_MM - NAME_X;
     let mut drawn = false;

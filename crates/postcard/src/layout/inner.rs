@@ -20,7 +20,7 @@ const CODE_SIZE: f32 = 18.0;
 /// Extra space between the characters of a group, so each one stands alone.
 const CODE_SPACING_PT: f32 = 2.5;
 /// Gap between groups, in millimetres.
-const GROUP_GAP: f32 = 5.0;
+const GROUP_GAP: f32 = 6.0;
 const GREY: Rgb = Rgb(0.45, 0.45, 0.45);
 
 /// Draws the inner side.
@@ -65,7 +65,7 @@ pub(crate) fn draw(
         7.0,
         center,
         box_top + 23.0,
-        "英字の O・I・L と数字の 0・1 は使っていません",
+        "英字の O・I・L と数字の 0・1 は使っていません（空白は入力不要）",
     )?;
     pen.content.fill(BLACK);
 
@@ -108,20 +108,12 @@ fn code_line(
     }
     let total: f32 = widths.iter().sum::<f32>() + 2.0 * GROUP_GAP;
     let mut x = center - total / 2.0;
-    for (i, (g, w)) in groups.iter().zip(widths).enumerate() {
+    for (g, w) in groups.iter().zip(widths) {
         pen.spaced(CODE_SIZE, x, baseline, CODE_SPACING_PT, g)?;
         x += w;
-        if i < 2 {
-            // A short rule between groups: visible grouping that is not a character to type.
-            pen.content.stroke(Rgb(0.6, 0.6, 0.6), 0.3);
-            pen.content.line(
-                x + GROUP_GAP * 0.3,
-                baseline - 2.2,
-                x + GROUP_GAP * 0.7,
-                baseline - 2.2,
-            );
-            x += GROUP_GAP;
-        }
+        // Groups are separated by space only: a printed hyphen would look like part of
+        // the code to type.
+        x += GROUP_GAP;
     }
     Ok(())
 }
