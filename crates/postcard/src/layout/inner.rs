@@ -62,7 +62,7 @@ pub(crate) fn draw(
     code_line(pen, groups, center, box_top + 16.0)?;
     pen.content.fill(GREY);
     pen.centered(
-        7.0,
+        6.5,
         center,
         box_top + 23.0,
         "英字の O・I・L と数字の 0・1 は使っていません（空白は入力不要）",
