@@ -51,7 +51,7 @@ pub(crate) fn draw(
 
     let body = 8.5;
     let leading = body * 0.3528 * 1.55;
-    let y = pen.paragraph(INTRO, body, left, 35.5, width, 0.0, leading)?;
+    let y = pen.paragraph(INTRO, body, left, 35.5, width, leading)?;
 
     // The code panel.
     let box_top = y + 4.0;
@@ -76,7 +76,7 @@ pub(crate) fn draw(
     for (i, step) in STEPS.iter().enumerate() {
         let number = format!("{}.", i + 1);
         pen.text(body, left + 1.0, y, &number)?;
-        y = pen.paragraph(step, body, left + 5.0, y, width - 5.0, 0.0, leading)? + leading + 0.6;
+        y = pen.paragraph(step, body, left + 5.0, y, width - 5.0, leading)? + leading + 0.6;
     }
 
     y += 2.0;

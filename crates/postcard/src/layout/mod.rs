@@ -84,7 +84,7 @@ impl Pen<'_> {
         wrap(self.font, text, size, pt(width), pt(indent)).map_err(|c| self.glyph_error(c))
     }
 
-    /// Draws a wrapped paragraph; returns the baseline of its last line.
+    /// Draws a wrapped paragraph (flush left); returns the baseline of its last line.
     pub(crate) fn paragraph(
         &mut self,
         text: &str,
@@ -92,13 +92,11 @@ impl Pen<'_> {
         x: f32,
         first_baseline: f32,
         width: f32,
-        indent: f32,
         leading: f32,
     ) -> Result<f32, PostcardError> {
-        let lines = self.wrap(text, size, width, indent)?;
+        let lines = self.wrap(text, size, width, 0.0)?;
         let mut y = first_baseline;
-        for (i, line) in lines.iter().enumerate() {
-            let x = if i == 0 { x } else { x + indent };
+        for line in &lines {
             self.text(size, x, y, line)?;
             y += leading;
         }
