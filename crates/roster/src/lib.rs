@@ -5,16 +5,19 @@
 
 #![deny(missing_docs)]
 
+mod diff;
 mod encoding;
 mod error;
 mod field;
 mod issue;
 mod mapping;
 mod reader;
+mod report;
 mod row;
 mod source;
 mod validate;
 
+pub use diff::{diff, DiffCounts, DiffEntry, DiffReport, FieldChange, LostReason, RosterDiff};
 pub use encoding::{classify, detect, CharClass, Detected, RosterEncoding};
 pub use error::RosterError;
 pub use field::Field;
@@ -22,6 +25,7 @@ pub use issue::{RowError, RowProblem, Severity};
 pub use mapping::{
     ColumnBinding, ColumnMapping, FixedField, FixedWidthLayout, ParseOptions, RosterFormat,
 };
-pub use reader::{ParsedRecord, Progress, RosterReader, Summary};
+pub use reader::{parse_all, ParseOutcome, ParsedRecord, Progress, RosterReader, Summary};
+pub use report::{ReportScope, ReportWriter};
 pub use row::{Relationship, RosterRow, RowKey, Sex};
 pub use source::Cell;

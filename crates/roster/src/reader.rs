@@ -330,3 +330,41 @@ fn hash128<T: Hash + ?Sized>(value: &T) -> u128 {
     value.hash(&mut second);
     (u128::from(hash64(value)) << 64) | u128::from(second.finish())
 }
+
+/// Everything a small file yields, collected: for tests and for callers that know the file is
+/// small. Large files should iterate [`RosterReader`] and keep only what they need.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOutcome {
+    /// The encoding used.
+    pub encoding: Option<RosterEncoding>,
+    /// The header row, if any.
+    pub header: Option<Vec<String>>,
+    /// Accepted rows (warnings allowed).
+    pub rows: Vec<RosterRow>,
+    /// Every record with at least one problem.
+    pub with_problems: Vec<ParsedRecord>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Reads a whole roster into memory. See [`ParseOutcome`].
+pub fn parse_all<R: Read>(input: R, options: &ParseOptions) -> Result<ParseOutcome, RosterError> {
+    let mut reader = RosterReader::new(input, options)?;
+    let mut out = ParseOutcome {
+        encoding: Some(reader.encoding()),
+        ..ParseOutcome::default()
+    };
+    for record in reader.by_ref() {
+        let mut record = record?;
+        if let Some(row) = record.value.take() {
+            out.rows.push(row.clone());
+            record.value = Some(row);
+        }
+        if !record.problems.is_empty() {
+            out.with_problems.push(record);
+        }
+    }
+    out.header = reader.header().map(<[String]>::to_vec);
+    out.summary = reader.summary().clone();
+    Ok(out)
+}

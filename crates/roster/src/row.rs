@@ -94,6 +94,31 @@ impl RosterRow {
         }
     }
 
+    /// The row in the standard layout's column order (docs/roster-format.md): dates as
+    /// YYYY-MM-DD, codes as digits. What a re-export or a test fixture writes.
+    pub fn standard_cells(&self) -> [String; 16] {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+        let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+        [
+            self.insurer.as_str().to_owned(),
+            self.symbol.as_str().to_owned(),
+            self.number.as_str().to_owned(),
+            self.branch.as_ref().map_or("", |b| b.as_str()).to_owned(),
+            self.kanji_name.clone(),
+            self.kana_name.clone(),
+            self.sex.map_or("", Sex::code).to_owned(),
+            date(Some(self.birth_date)).unwrap_or_default(),
+            self.relationship.code().to_owned(),
+            self.relation_name.clone(),
+            date(self.acquired_on).unwrap_or_default(),
+            date(self.lost_on).unwrap_or_default(),
+            flag(self.voluntary_continuation),
+            flag(self.special_retiree),
+            self.postal_code.clone().unwrap_or_default(),
+            self.address.clone(),
+        ]
+    }
+
     /// Only 被保険者 may use the service: not dependents, not 任意継続 (seed manual, step 3).
     /// 特例退職 members may. A lost qualification ends it.
     pub fn may_register(&self) -> bool {

@@ -2,7 +2,9 @@
 //! bytes (safe for CP932, whose trail bytes never collide with `,` `"` CR LF), fixed width by
 //! byte offsets. Keeps the original cells for the error report; knows nothing of validation.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
+use std::sync::{Arc, Mutex};
 
 use crate::encoding::RosterEncoding;
 use crate::error::RosterError;
@@ -46,8 +48,10 @@ impl FieldSlots {
 
 pub(crate) enum Source<R: Read> {
     Csv {
-        reader: csv::Reader<R>,
+        reader: csv::Reader<LineIndex<R>>,
         record: csv::ByteRecord,
+        newlines: Arc<Mutex<VecDeque<u64>>>,
+        lines_before: u64,
     },
     Fixed {
         reader: BufReader<R>,
@@ -61,16 +65,26 @@ pub(crate) enum Source<R: Read> {
 impl<R: Read> Source<R> {
     pub fn new(input: R, format: &RosterFormat) -> Result<(Self, FieldSlots), RosterError> {
         match format {
-            RosterFormat::Csv(mapping) => Ok((
-                Self::Csv {
-                    reader: csv::ReaderBuilder::new()
-                        .has_headers(false)
-                        .flexible(true)
-                        .from_reader(input),
-                    record: csv::ByteRecord::new(),
-                },
-                csv_slots(mapping)?,
-            )),
+            RosterFormat::Csv(mapping) => {
+                let newlines = Arc::new(Mutex::new(VecDeque::new()));
+                let input = LineIndex {
+                    inner: input,
+                    offset: 0,
+                    newlines: Arc::clone(&newlines),
+                };
+                Ok((
+                    Self::Csv {
+                        reader: csv::ReaderBuilder::new()
+                            .has_headers(false)
+                            .flexible(true)
+                            .from_reader(input),
+                        record: csv::ByteRecord::new(),
+                        newlines,
+                        lines_before: 0,
+                    },
+                    csv_slots(mapping)?,
+                ))
+            }
             RosterFormat::FixedWidth(layout) => {
                 let slots = fixed_slots(layout)?;
                 Ok((
@@ -104,11 +118,25 @@ impl<R: Read> Source<R> {
         out.cells.clear();
         out.encoding = encoding;
         match self {
-            Self::Csv { reader, record } => {
+            Self::Csv {
+                reader,
+                record,
+                newlines,
+                lines_before,
+            } => {
                 if !reader.read_byte_record(record)? {
                     return Ok(false);
                 }
-                out.line = record.position().map_or(0, |p| p.line());
+                let start = record.position().map_or(0, |p| p.byte());
+                // The byte at `start` is never a newline of the record itself (blank lines
+                // are skipped and an unquoted field holds none), so `<=` also absorbs the LF
+                // of a CR LF that the csv crate counts as the next record's start.
+                let mut queue = newlines.lock().unwrap_or_else(|e| e.into_inner());
+                while queue.front().is_some_and(|&nl| nl <= start) {
+                    queue.pop_front();
+                    *lines_before += 1;
+                }
+                out.line = *lines_before + 1;
                 for (i, bytes) in record.iter().enumerate() {
                     out.cells.push(decode_cell(encoding, bytes, i + 1));
                 }
@@ -159,6 +187,29 @@ impl<R: Read> Source<R> {
                 return Ok(true);
             },
         }
+    }
+}
+
+/// Remembers the byte offset of every LF that passes through, so a record's exact line
+/// number can be computed from its start byte. The csv crate's own line counter is off by one
+/// after CR LF; this queue holds only the read-ahead window (the csv buffer, 8 KiB).
+pub(crate) struct LineIndex<R> {
+    inner: R,
+    offset: u64,
+    newlines: Arc<Mutex<VecDeque<u64>>>,
+}
+
+impl<R: Read> Read for LineIndex<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut queue = self.newlines.lock().unwrap_or_else(|e| e.into_inner());
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                queue.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
