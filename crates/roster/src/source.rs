@@ -50,7 +50,7 @@ pub(crate) enum Source<R: Read> {
     Csv {
         reader: csv::Reader<LineIndex<R>>,
         record: csv::ByteRecord,
-        newlines: Arc<Mutex<VecDeque<u64>>>,
+        newlines: Arc<Mutex<VecDeque<BreakRun>>>,
         lines_before: u64,
     },
     Fixed {
@@ -70,7 +70,8 @@ impl<R: Read> Source<R> {
                 let input = LineIndex {
                     inner: input,
                     offset: 0,
-                    newlines: Arc::clone(&newlines),
+                    in_run: false,
+                    runs: Arc::clone(&newlines),
                 };
                 Ok((
                     Self::Csv {
@@ -128,13 +129,14 @@ impl<R: Read> Source<R> {
                     return Ok(false);
                 }
                 let start = record.position().map_or(0, |p| p.byte());
-                // The byte at `start` is never a newline of the record itself (blank lines
-                // are skipped and an unquoted field holds none), so `<=` also absorbs the LF
-                // of a CR LF that the csv crate counts as the next record's start.
+                // The csv crate may place a record's start on the line break before it (the
+                // LF of a CR LF, or a skipped blank line); every break run that begins at or
+                // before `start` therefore precedes the record's first byte.
                 let mut queue = newlines.lock().unwrap_or_else(|e| e.into_inner());
-                while queue.front().is_some_and(|&nl| nl <= start) {
-                    queue.pop_front();
-                    *lines_before += 1;
+                while queue.front().is_some_and(|run| run.start <= start) {
+                    if let Some(run) = queue.pop_front() {
+                        *lines_before += run.newlines;
+                    }
                 }
                 out.line = *lines_before + 1;
                 for (i, bytes) in record.iter().enumerate() {
@@ -190,22 +192,43 @@ impl<R: Read> Source<R> {
     }
 }
 
-/// Remembers the byte offset of every LF that passes through, so a record's exact line
-/// number can be computed from its start byte. The csv crate's own line counter is off by one
-/// after CR LF; this queue holds only the read-ahead window (the csv buffer, 8 KiB).
+/// A maximal run of CR and LF bytes: where it starts and how many LFs (lines) it holds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BreakRun {
+    start: u64,
+    newlines: u64,
+}
+
+/// Records every run of line breaks that passes through, so a record's exact line number can
+/// be computed from its start byte. The csv crate's own line counter is off by one after
+/// CR LF and blank lines. The queue holds only the csv read-ahead window (8 KiB).
 pub(crate) struct LineIndex<R> {
     inner: R,
     offset: u64,
-    newlines: Arc<Mutex<VecDeque<u64>>>,
+    in_run: bool,
+    runs: Arc<Mutex<VecDeque<BreakRun>>>,
 }
 
 impl<R: Read> Read for LineIndex<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut queue = self.newlines.lock().unwrap_or_else(|e| e.into_inner());
+        let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
         for (i, &b) in buf[..n].iter().enumerate() {
+            if b != b'\n' && b != b'\r' {
+                self.in_run = false;
+                continue;
+            }
+            if !self.in_run {
+                runs.push_back(BreakRun {
+                    start: self.offset + i as u64,
+                    newlines: 0,
+                });
+                self.in_run = true;
+            }
             if b == b'\n' {
-                queue.push_back(self.offset + i as u64);
+                if let Some(run) = runs.back_mut() {
+                    run.newlines += 1;
+                }
             }
         }
         self.offset += n as u64;
