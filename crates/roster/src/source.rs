@@ -71,6 +71,7 @@ impl<R: Read> Source<R> {
                     inner: input,
                     offset: 0,
                     in_run: false,
+                    pending_cr: false,
                     runs: Arc::clone(&newlines),
                 };
                 Ok((
@@ -206,6 +207,7 @@ pub(crate) struct LineIndex<R> {
     inner: R,
     offset: u64,
     in_run: bool,
+    pending_cr: bool,
     runs: Arc<Mutex<VecDeque<BreakRun>>>,
 }
 
@@ -214,7 +216,15 @@ impl<R: Read> Read for LineIndex<R> {
         let n = self.inner.read(buf)?;
         let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
         for (i, &b) in buf[..n].iter().enumerate() {
-            if b != b'\n' && b != b'\r' {
+            let is_break = b == b'\n' || b == b'\r';
+            if !is_break {
+                if self.pending_cr {
+                    // A lone CR ends a line too (classic Mac files; the csv crate agrees).
+                    if let Some(run) = runs.back_mut() {
+                        run.newlines += 1;
+                    }
+                    self.pending_cr = false;
+                }
                 self.in_run = false;
                 continue;
             }
@@ -225,9 +235,14 @@ impl<R: Read> Read for LineIndex<R> {
                 });
                 self.in_run = true;
             }
-            if b == b'\n' {
-                if let Some(run) = runs.back_mut() {
+            if let Some(run) = runs.back_mut() {
+                if b == b'\n' {
+                    // CR LF is one line break; a CR before another CR was a lone one.
                     run.newlines += 1;
+                    self.pending_cr = false;
+                } else {
+                    run.newlines += u64::from(self.pending_cr);
+                    self.pending_cr = true;
                 }
             }
         }
