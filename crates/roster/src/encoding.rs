@@ -128,6 +128,11 @@ pub fn classify(c: char) -> CharClass {
             CharClass::Standard
         };
     }
+    // Hiragana, katakana and the long-vowel mark are all in JIS X 0208 (row 4 and 5), except
+    // the few the CP932 table lacks (ゔ ゕ ゖ ヷ–ヺ), which take the slow path below.
+    if matches!(c, 'ぁ'..='ん' | 'ァ'..='ヶ' | 'ー' | '・') {
+        return CharClass::Standard;
+    }
     if ('\u{E000}'..='\u{F8FF}').contains(&c) {
         return CharClass::PrivateUse;
     }
@@ -184,6 +189,8 @@ mod tests {
     #[test]
     fn classification_names_each_legacy_character_set() {
         assert_eq!(classify('あ'), CharClass::Standard);
+        assert_eq!(classify('ヶ'), CharClass::Standard);
+        assert_eq!(classify('ヷ'), CharClass::OutsideShiftJis, "not in CP932");
         assert_eq!(classify('高'), CharClass::Standard);
         assert_eq!(classify('ｶ'), CharClass::HalfWidthKana);
         assert_eq!(classify('①'), CharClass::NecSpecial);

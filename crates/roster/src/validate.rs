@@ -329,6 +329,9 @@ fn date(c: &mut RowCheck<'_>, field: Field, v: &str, era_codes: &EraCodeMap) -> 
     let is_era_coded = v.chars().count() == 7
         && v.chars()
             .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch));
+    if let Some(d) = iso_date(v) {
+        return Some(d);
+    }
     let parsed = if is_era_coded {
         parse_era_coded_compact(v, era_codes)
     } else {
@@ -337,6 +340,22 @@ fn date(c: &mut RowCheck<'_>, field: Field, v: &str, era_codes: &EraCodeMap) -> 
     parsed
         .map_err(|source| c.report(field, RowProblem::Date { field, source }))
         .ok()
+}
+
+/// Fast path for the standard layout's "YYYY-MM-DD", which is nearly every date of a large
+/// file; anything else (including an invalid ISO date, for its message) goes to `parse_date`.
+fn iso_date(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r.clone())?.iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
 fn optional_date(
