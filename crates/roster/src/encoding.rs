@@ -4,6 +4,7 @@
 //! 髙 or ① in the report, not a silently substituted 高 or (1).
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use encoding_rs::{EncoderResult, SHIFT_JIS, UTF_8};
 use serde::{Deserialize, Serialize};
@@ -102,6 +103,7 @@ pub fn detect(prefix: &[u8]) -> Detected {
 /// Why a character does not belong in a roster bound for the portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[repr(u8)]
 pub enum CharClass {
     /// In JIS X 0208 or ASCII: fine.
     Standard,
@@ -128,10 +130,35 @@ pub fn classify(c: char) -> CharClass {
             CharClass::Standard
         };
     }
-    // Hiragana, katakana and the long-vowel mark are all in JIS X 0208 (row 4 and 5), except
-    // the few the CP932 table lacks (ゔ ゕ ゖ ヷ–ヺ), which take the slow path below.
+    // Hiragana, katakana and the long-vowel mark are all in JIS X 0208 (rows 4 and 5), except
+    // the few the CP932 table lacks (ゔ ゕ ゖ ヷ–ヺ), which take the table below.
     if matches!(c, 'ぁ'..='ん' | 'ァ'..='ヶ' | 'ー' | '・') {
         return CharClass::Standard;
+    }
+    match u16::try_from(u32::from(c)) {
+        Ok(bmp) => bmp_classes()[usize::from(bmp)],
+        Err(_) => classify_slow(c),
+    }
+}
+
+/// Every BMP character's class, computed once (64 KiB): a 1M-row roster holds tens of
+/// millions of kanji, and asking the encoder about each one dominated validation.
+fn bmp_classes() -> &'static [CharClass] {
+    static TABLE: OnceLock<Vec<CharClass>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..=u16::MAX)
+            .map(|u| char::from_u32(u32::from(u)).map_or(CharClass::OutsideShiftJis, classify_slow))
+            .collect()
+    })
+}
+
+fn classify_slow(c: char) -> CharClass {
+    if c.is_ascii() {
+        return if c.is_ascii_control() {
+            CharClass::Control
+        } else {
+            CharClass::Standard
+        };
     }
     if ('\u{E000}'..='\u{F8FF}').contains(&c) {
         return CharClass::PrivateUse;
@@ -200,6 +227,13 @@ mod tests {
         assert_eq!(classify('𠮷'), CharClass::OutsideShiftJis);
         assert_eq!(classify('\u{E000}'), CharClass::PrivateUse);
         assert_eq!(classify('\t'), CharClass::Control);
+        for c in ['あ', '髙', '①', 'ｶ', '\u{E000}', '\u{85}', 'é'] {
+            assert_eq!(
+                classify(c),
+                classify_slow(c),
+                "the table must agree for {c:?}"
+            );
+        }
     }
 
     #[test]
