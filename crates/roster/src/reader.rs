@@ -232,18 +232,18 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// Only rows whose key parsed take part; a row rejected for another reason still claims
     /// its key, so fixing it later does not reveal a duplicate the admin was never shown.
     fn check_duplicate(&mut self, row: u64, value: Option<&RosterRow>) -> Option<RowProblem> {
-        let key = match value {
-            Some(v) => Some((
-                v.insurer.as_str().to_owned(),
-                v.symbol.as_str().to_owned(),
-                v.number.clone(),
-                v.branch.as_ref().map(|b| b.as_str().to_owned()),
-            )),
-            None => self.key_of_rejected(),
-        }?;
-        let (insurer, symbol, number, branch) = key;
-        let eligibility = hash128(&(&insurer, &symbol, number.eligibility_key(), &branch));
-        let fingerprint = hash64(&number.as_str()) as u32;
+        let (eligibility, fingerprint) = match value {
+            Some(v) => key_hashes(
+                v.insurer.as_str(),
+                v.symbol.as_str(),
+                &v.number,
+                v.branch.as_ref().map(|b| b.as_str()),
+            ),
+            None => {
+                let (insurer, symbol, number, branch) = self.key_of_rejected()?;
+                key_hashes(&insurer, &symbol, &number, branch.as_deref())
+            }
+        };
         let row32 = u32::try_from(row).unwrap_or(u32::MAX);
         match self.seen.get(&eligibility) {
             None => {
@@ -314,6 +314,19 @@ impl<R: Read> Iterator for RosterReader<'_, R> {
             }
         }
     }
+}
+
+/// (128-bit hash of insurer + symbol + last-7 + branch, 32-bit fingerprint of the full 番号).
+fn key_hashes(
+    insurer: &str,
+    symbol: &str,
+    number: &kencom_domain::CardNumber,
+    branch: Option<&str>,
+) -> (u128, u32) {
+    let eligibility = hash128(&(insurer, symbol, number.eligibility_key(), branch));
+    // Truncation intended: the fingerprint only tells a duplicate from a last-7 collision.
+    let fingerprint = hash64(number.as_str()) as u32;
+    (eligibility, fingerprint)
 }
 
 fn hash64<T: Hash + ?Sized>(value: &T) -> u64 {

@@ -29,10 +29,11 @@ struct RowCheck<'a> {
     problems: &'a mut Vec<Located>,
 }
 
-impl RowCheck<'_> {
+impl<'a> RowCheck<'a> {
     /// The trimmed value of `field`; `None` when the cell could not be decoded (already
-    /// reported). An unmapped field or a missing column reads as "".
-    fn value(&self, field: Field) -> Option<&str> {
+    /// reported). An unmapped field or a missing column reads as "". Borrowed from the record,
+    /// not from `self`, so reporting while holding a value needs no copy.
+    fn value(&self, field: Field) -> Option<&'a str> {
         match self.slots.cell(self.record, field) {
             Some(cell) if cell.undecodable.is_some() => None,
             Some(cell) => Some(trim_padding(&cell.text)),
@@ -50,14 +51,13 @@ impl RowCheck<'_> {
     }
 
     /// The value of a required field, reporting it when empty.
-    fn required(&mut self, field: Field) -> Option<&str> {
+    fn required(&mut self, field: Field) -> Option<&'a str> {
         let v = self.value(field)?;
         if v.is_empty() {
             self.report(field, RowProblem::Required { field });
             return None;
         }
-        // Re-borrow: `report` needed `&mut self`.
-        self.value(field)
+        Some(v)
     }
 
     /// Reports every character outside JIS X 0208 or the roster rules, unchanged.
@@ -124,63 +124,52 @@ pub(crate) fn validate(
         problems,
     };
 
-    let insurer = c
-        .required(Field::InsurerNumber)
-        .map(str::to_owned)
-        .and_then(|v| {
-            InsurerNumber::parse(&v)
-                .map_err(|e| c.report(Field::InsurerNumber, RowProblem::Insurer(e)))
-                .ok()
-        });
-    let symbol = c.value(Field::Symbol).map(str::to_owned).and_then(|v| {
-        c.characters(Field::Symbol, &v);
-        card(&mut c, Field::Symbol, CardSymbol::parse(&v))
+    let insurer = c.required(Field::InsurerNumber).and_then(|v| {
+        InsurerNumber::parse(v)
+            .map_err(|e| c.report(Field::InsurerNumber, RowProblem::Insurer(e)))
+            .ok()
     });
-    let number = c.required(Field::Number).map(str::to_owned).and_then(|v| {
-        let n = card(&mut c, Field::Number, CardNumber::parse(&v))?;
+    let symbol = c.value(Field::Symbol).and_then(|v| {
+        c.characters(Field::Symbol, v);
+        card(&mut c, Field::Symbol, CardSymbol::parse(v))
+    });
+    let number = c.required(Field::Number).and_then(|v| {
+        let n = card(&mut c, Field::Number, CardNumber::parse(v))?;
         if n.as_str().len() >= 8 {
             let len = n.as_str().len();
             c.report(Field::Number, RowProblem::NumberLong { len });
         }
         Some(n)
     });
-    let branch = match c.value(Field::Branch).map(str::to_owned) {
+    let branch = match c.value(Field::Branch) {
         None => None,
-        Some(v) if v.is_empty() => Some(None),
-        Some(v) => card(&mut c, Field::Branch, CardBranch::parse(&v)).map(Some),
+        Some("") => Some(None),
+        Some(v) => card(&mut c, Field::Branch, CardBranch::parse(v)).map(Some),
     };
     let kanji_name = text(&mut c, Field::KanjiName);
-    let kana_name = c
-        .required(Field::KanaName)
-        .map(str::to_owned)
-        .and_then(|v| kana(&mut c, v));
-    let sex = c
-        .value(Field::Sex)
-        .map(str::to_owned)
-        .and_then(|v| match v.as_str() {
-            "" => Some(None),
-            "1" | "１" | "男" | "M" | "m" => Some(Some(Sex::Male)),
-            "2" | "２" | "女" | "F" | "f" => Some(Some(Sex::Female)),
-            _ => {
-                c.report(Field::Sex, RowProblem::Sex { value: v });
-                None
-            }
-        });
+    let kana_name = c.required(Field::KanaName).and_then(|v| kana(&mut c, v));
+    let sex = c.value(Field::Sex).and_then(|v| match v {
+        "" => Some(None),
+        "1" | "１" | "男" | "M" | "m" => Some(Some(Sex::Male)),
+        "2" | "２" | "女" | "F" | "f" => Some(Some(Sex::Female)),
+        _ => {
+            let value = v.to_owned();
+            c.report(Field::Sex, RowProblem::Sex { value });
+            None
+        }
+    });
     let birth_date = c
         .required(Field::BirthDate)
-        .map(str::to_owned)
-        .and_then(|v| date(&mut c, Field::BirthDate, &v, era_codes));
-    let relationship = c
-        .required(Field::Relationship)
-        .map(str::to_owned)
-        .and_then(|v| match v.as_str() {
-            "1" | "１" | "本人" | "被保険者" => Some(Relationship::Insured),
-            "2" | "２" | "家族" | "被扶養者" => Some(Relationship::Dependent),
-            _ => {
-                c.report(Field::Relationship, RowProblem::Relationship { value: v });
-                None
-            }
-        });
+        .and_then(|v| date(&mut c, Field::BirthDate, v, era_codes));
+    let relationship = c.required(Field::Relationship).and_then(|v| match v {
+        "1" | "１" | "本人" | "被保険者" => Some(Relationship::Insured),
+        "2" | "２" | "家族" | "被扶養者" => Some(Relationship::Dependent),
+        _ => {
+            let value = v.to_owned();
+            c.report(Field::Relationship, RowProblem::Relationship { value });
+            None
+        }
+    });
     let relation_name = text(&mut c, Field::RelationName);
     let acquired_on = optional_date(&mut c, Field::AcquiredOn, era_codes);
     let lost_on = optional_date(&mut c, Field::LostOn, era_codes);
@@ -276,16 +265,16 @@ fn card<T>(
 
 /// A free-text field: kept as written, unusual characters reported.
 fn text(c: &mut RowCheck<'_>, field: Field) -> Option<String> {
-    let v = c.value(field)?.to_owned();
-    c.characters(field, &v);
-    Some(v)
+    let v = c.value(field)?;
+    c.characters(field, v);
+    Some(v.to_owned())
 }
 
 /// カナ氏名: must be full-width katakana (half-width kana and hiragana are errors, reported
 /// with the character); spaces and small kana are warnings, because the eligibility key folds
 /// them but the admin should know the roster differs from what members type.
-fn kana(c: &mut RowCheck<'_>, v: String) -> Option<String> {
-    if let Err(e) = check_katakana_name(&v) {
+fn kana(c: &mut RowCheck<'_>, v: &str) -> Option<String> {
+    if let Err(e) = check_katakana_name(v) {
         // Report every half-width character, not only the first: a half-width name is the
         // classic legacy-export mistake and the report must show what to fix.
         let first_is_half = matches!(e, KanaError::HalfWidth { .. });
@@ -320,7 +309,7 @@ fn kana(c: &mut RowCheck<'_>, v: String) -> Option<String> {
             },
         );
     }
-    Some(v)
+    Some(v.to_owned())
 }
 
 /// 西暦 or 和暦 via `parse_date`; a bare 7-digit value is an era-coded date ("3350101") read
@@ -363,20 +352,21 @@ fn optional_date(
     field: Field,
     era_codes: &EraCodeMap,
 ) -> Option<Option<NaiveDate>> {
-    let v = c.value(field)?.to_owned();
+    let v = c.value(field)?;
     if v.is_empty() {
         return Some(None);
     }
-    date(c, field, &v, era_codes).map(Some)
+    date(c, field, v, era_codes).map(Some)
 }
 
 fn flag(c: &mut RowCheck<'_>, field: Field) -> Option<bool> {
-    let v = c.value(field)?.to_owned();
-    match v.as_str() {
+    let v = c.value(field)?;
+    match v {
         "" | "0" | "０" | "非該当" => Some(false),
         "1" | "１" | "○" | "〇" | "該当" => Some(true),
         _ => {
-            c.report(field, RowProblem::Flag { field, value: v });
+            let value = v.to_owned();
+            c.report(field, RowProblem::Flag { field, value });
             None
         }
     }
@@ -385,7 +375,7 @@ fn flag(c: &mut RowCheck<'_>, field: Field) -> Option<bool> {
 /// 郵便番号: "1000013", "100-0013", full-width digits and a leading 〒 are accepted and
 /// normalised to 7 ASCII digits; anything else is a warning (the row is still imported).
 fn postal(c: &mut RowCheck<'_>) -> Option<Option<String>> {
-    let v = c.value(Field::PostalCode)?.to_owned();
+    let v = c.value(Field::PostalCode)?;
     if v.is_empty() {
         c.report(Field::PostalCode, RowProblem::PostalMissing);
         return Some(None);
@@ -403,7 +393,8 @@ fn postal(c: &mut RowCheck<'_>) -> Option<Option<String>> {
     if ok && digits.len() == 7 {
         Some(Some(digits))
     } else {
-        c.report(Field::PostalCode, RowProblem::PostalInvalid { value: v });
+        let value = v.to_owned();
+        c.report(Field::PostalCode, RowProblem::PostalInvalid { value });
         Some(None)
     }
 }
