@@ -72,8 +72,7 @@ fuzz_target!(|input: (u8, &[u8])| {
     let mut report = ReportWriter::new(
         Vec::new(),
         reader.encoding(),
-        reader.header(),
-        16,
+        &reader.column_names(16),
         ReportScope::AllProblems,
     )
     .expect("writing to a Vec cannot fail");

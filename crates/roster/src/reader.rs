@@ -75,6 +75,7 @@ pub struct RosterReader<'p, R: Read> {
     slots: FieldSlots,
     era_codes: EraCodeMap,
     header: Option<Vec<String>>,
+    layout_names: Option<Vec<String>>,
     header_pending: bool,
     seen: HashMap<u128, (u32, u32)>,
     progress: Option<ProgressFn<'p>>,
@@ -120,6 +121,15 @@ impl<'p, R: Read> RosterReader<'p, R> {
             slots,
             era_codes: options.era_codes.clone(),
             header: None,
+            layout_names: match &options.format {
+                RosterFormat::FixedWidth(l) => Some(
+                    l.fields
+                        .iter()
+                        .map(|f| f.field.header_ja().to_owned())
+                        .collect(),
+                ),
+                RosterFormat::Csv(_) => None,
+            },
             header_pending,
             seen: HashMap::new(),
             progress: None,
@@ -155,6 +165,18 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// The header row's cells, once read (CSV with `has_header`).
     pub fn header(&self) -> Option<&[String]> {
         self.header.as_deref()
+    }
+
+    /// Names for the report's copy of the record's cells: the CSV header when there is one,
+    /// the layout's field names for fixed width, else 列1, 列2 … (`columns` of them).
+    pub fn column_names(&self, columns: usize) -> Vec<String> {
+        if let Some(h) = &self.header {
+            return h.clone();
+        }
+        if let Some(names) = &self.layout_names {
+            return names.clone();
+        }
+        (1..=columns).map(|i| format!("列{i}")).collect()
     }
 
     /// Counts so far (final once the iterator is exhausted).

@@ -35,14 +35,13 @@ pub struct ReportWriter<W: Write> {
 }
 
 impl<W: Write> ReportWriter<W> {
-    /// Starts a report in `encoding`. `header` is the roster's header row, repeated after the
-    /// report's own columns; without one the columns are named 列1, 列2 …. A UTF-8 report
-    /// starts with a BOM because Excel otherwise reads it as Shift_JIS.
+    /// Starts a report in `encoding`. `columns` names the record's cells, repeated after the
+    /// report's own columns (`RosterReader::column_names`). A UTF-8 report starts with a BOM
+    /// because Excel otherwise reads it as Shift_JIS.
     pub fn new(
         mut out: W,
         encoding: RosterEncoding,
-        header: Option<&[String]>,
-        columns: usize,
+        columns: &[String],
         scope: ReportScope,
     ) -> Result<Self, RosterError> {
         if encoding == RosterEncoding::Utf8 {
@@ -58,10 +57,7 @@ impl<W: Write> ReportWriter<W> {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        match header {
-            Some(h) => cells.extend(h.iter().cloned()),
-            None => cells.extend((1..=columns).map(|i| format!("列{i}"))),
-        }
+        cells.extend(columns.iter().cloned());
         me.write_line(cells.iter().map(|s| (s.as_str(), None)))?;
         Ok(me)
     }
@@ -188,6 +184,47 @@ mod tests {
         assert_eq!(text, "U+20BB7田");
         let (_, subst) = encode_declared(RosterEncoding::ShiftJis, "髙橋①");
         assert!(!subst, "CP932 extension characters are written as they are");
+    }
+
+    #[test]
+    fn a_line_with_a_substitution_says_so() {
+        use crate::issue::{RowError, RowProblem};
+        use crate::reader::ParsedRecord;
+        use crate::source::Cell;
+        let problem = RowProblem::Sex {
+            value: "𠮷".into()
+        };
+        let record = ParsedRecord {
+            row: 7,
+            cells: vec![Cell {
+                text: "𠮷".into(),
+                undecodable: None,
+                column: 1,
+            }],
+            value: None,
+            problems: vec![RowError::new(7, Some(1), None, &problem)],
+        };
+        let mut w = ReportWriter::new(
+            Vec::new(),
+            RosterEncoding::ShiftJis,
+            &["性別".to_string()],
+            ReportScope::Rejected,
+        )
+        .unwrap();
+        assert!(w.write(&record).unwrap());
+        let text = RosterEncoding::ShiftJis
+            .decode(&w.finish().unwrap())
+            .unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert!(
+            line.starts_with("7,エラー（取込不可）,性別「U+20BB7」"),
+            "{line}"
+        );
+        assert!(
+            line.contains("U+XXXX 形式で記載"),
+            "the substitution must be declared: {line}"
+        );
+        assert!(line.ends_with(",ROSTER_SEX,U+20BB7"), "{line}");
     }
 
     #[test]

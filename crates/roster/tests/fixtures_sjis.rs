@@ -217,8 +217,7 @@ fn error_report_is_shift_jis_that_python_reads() {
     let mut report = ReportWriter::new(
         File::create(&report_path).unwrap(),
         reader.encoding(),
-        reader.header(),
-        16,
+        &reader.column_names(16),
         ReportScope::AllProblems,
     )
     .unwrap();
