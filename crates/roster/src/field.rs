@@ -113,7 +113,7 @@ impl Field {
             .into_iter()
             .find(|f| f.header_ja() == name)
             .or(match name.as_str() {
-                "被保険者証記号" | "記号番号記号" => Some(Self::Symbol),
+                "被保険者証記号" => Some(Self::Symbol),
                 "被保険者証番号" => Some(Self::Number),
                 "氏名" | "氏名漢字" => Some(Self::KanjiName),
                 "氏名カナ" | "カナ" | "フリガナ" => Some(Self::KanaName),

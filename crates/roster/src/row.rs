@@ -120,7 +120,8 @@ impl RosterRow {
     }
 
     /// Only 被保険者 may use the service: not dependents, not 任意継続 (seed manual, step 3).
-    /// 特例退職 members may. A lost qualification ends it.
+    /// 特例退職 members may. Any 資格喪失日 ends it: this crate has no clock, so a loss dated
+    /// in the future counts already; callers that know "today" should compare `lost_on`.
     pub fn may_register(&self) -> bool {
         self.relationship == Relationship::Insured
             && !self.voluntary_continuation
