@@ -85,8 +85,8 @@ fn shift_jis_csv_reports_each_awkward_line_exactly() {
         vec![6, 7, 9, 17],
         "only errors reject a row"
     );
-    assert_eq!(out.summary.records, 18);
-    assert_eq!(out.summary.accepted, 14);
+    assert_eq!(out.summary.records, 19);
+    assert_eq!(out.summary.accepted, 15);
 
     let kana_errors: Vec<(usize, Option<char>)> = out.with_problems
         [out.with_problems.iter().position(|r| r.row == 6).unwrap()]
@@ -166,6 +166,12 @@ fn flags_dependents_and_dates_are_read() {
     assert_eq!(long.number.eligibility_key(), "1234567");
     assert_eq!(by_number("3469")[0].address, "東京都港区\n芝公園4-2-8");
     assert!(by_number("3470")[0].lost_on.is_some());
+    let trail = by_number("3471")[0];
+    assert_eq!(
+        (trail.kana_name.as_str(), trail.address.as_str()),
+        ("ソウマノリト", "東京都港区表参道\\1"),
+        "CP932 trail byte 0x5C (ソ 表 能 十) and a real backslash survive"
+    );
 }
 
 #[test]
