@@ -248,7 +248,9 @@ mod tests {
         // Windows (and Python's cp932) read 0x8160 as ～ U+FF5E and 0x817C as － U+FF0D, not
         // the JIS 〜 U+301C / − U+2212: a roster round-tripped through the desk must match.
         assert_eq!(
-            RosterEncoding::ShiftJis.decode(b"\x81\x60\x81\x7C").unwrap(),
+            RosterEncoding::ShiftJis
+                .decode(b"\x81\x60\x81\x7C")
+                .unwrap(),
             "\u{FF5E}\u{FF0D}"
         );
         assert!(RosterEncoding::ShiftJis.decode(b"\x83").is_err());
