@@ -34,7 +34,7 @@ fn import_of<T: TS + ?Sized + 'static>(cfg: &Config, out: &mut Vec<String>) {
         out.extend(
             T::dependencies(cfg)
                 .into_iter()
-                .filter(|d| d.output_path.as_os_str().len() > 0)
+                .filter(|d| !d.output_path.as_os_str().is_empty())
                 .map(|d| d.ts_name),
         );
     }
