@@ -41,10 +41,13 @@ impl Role {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct OperatorLoginRequest {
     /// Operator ID.
+    #[schema(min_length = 1, max_length = 100)]
     pub login_id: String,
     /// Password.
+    #[schema(min_length = 1, max_length = 200)]
     pub password: String,
     /// Current 6-digit TOTP.
+    #[schema(min_length = 1, max_length = 10)]
     pub totp: String,
 }
 
@@ -52,6 +55,7 @@ pub struct OperatorLoginRequest {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct RefreshRequest {
     /// The refresh token (single use; a reused one revokes the login).
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -91,7 +95,7 @@ pub struct RoleChangeRequest {
     /// New role.
     pub role: Role,
     /// Required for insurer_admin, forbidden otherwise.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::integral_opt")]
     pub insurer_id: Option<i64>,
 }
 
@@ -100,16 +104,22 @@ pub struct RoleChangeRequest {
 #[into_params(parameter_in = Query)]
 pub struct MemberSearchQuery {
     /// カナ氏名 (any width/spacing; ≥3 chars = substring, shorter = prefix).
+    #[param(max_length = 60)]
     pub kana: Option<String>,
     /// 生年月日 (ISO or 和暦).
+    #[param(format = Date)]
     pub birth_date: Option<String>,
     /// 保険者番号.
+    #[param(pattern = r"^[0-9]{8}$")]
     pub insurer_number: Option<String>,
     /// 記号.
+    #[param(max_length = 20)]
     pub symbol: Option<String>,
     /// 番号 (the last 7 are compared).
+    #[param(pattern = r"^[0-9]{1,20}$")]
     pub number: Option<String>,
     /// Login e-mail (case- and width-insensitive).
+    #[param(max_length = 254)]
     pub email: Option<String>,
     /// 1-based page.
     pub page: Option<i64>,
@@ -256,17 +266,22 @@ pub struct Diagnosis {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 pub struct DiagnoseRequest {
     /// カナ氏名 as given.
+    #[schema(min_length = 1, max_length = 60)]
     pub name_kana: String,
     /// 生年月日 (ISO or 和暦).
+    #[schema(min_length = 1, max_length = 40)]
     pub birth_date: String,
     /// 健康保険組合名, if given.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub insurer_name: Option<String>,
     /// 保険者番号, if given.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub insurer_number: Option<String>,
     /// E-mail, if given.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -274,8 +289,8 @@ pub struct DiagnoseRequest {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct InquiryListQuery {
-    /// `new`, `claimed` or `closed` (all when absent).
-    pub status: Option<String>,
+    /// Filter by status (all when absent).
+    pub status: Option<InquiryStatus>,
     /// 1-based page.
     pub page: Option<i64>,
     /// Page size (1–100).
@@ -352,9 +367,8 @@ pub struct NoteView {
 /// One verification factor.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct FactorCheck {
-    /// name_kana, birth_date, insurer_name, insurer_number, address, postal_code,
-    /// phone, qualified_on, email.
-    pub factor: String,
+    /// Which item.
+    pub factor: Factor,
     /// Whether the caller's answer matched the record.
     pub matched: bool,
 }
@@ -363,8 +377,10 @@ pub struct FactorCheck {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct VerificationRequest {
     /// The member verified.
+    #[serde(deserialize_with = "crate::json::integral")]
     pub member_id: i64,
     /// Factors checked.
+    #[schema(min_items = 1, max_items = 9)]
     pub factors: Vec<FactorCheck>,
 }
 
@@ -433,6 +449,7 @@ pub struct CaseView {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct LinkMemberRequest {
     /// Member id.
+    #[serde(deserialize_with = "crate::json::integral")]
     pub member_id: i64,
 }
 
@@ -440,21 +457,89 @@ pub struct LinkMemberRequest {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct NoteRequest {
     /// Text (1–4000 chars).
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub body: String,
 }
+
+/// Declares a string enum with its wire names (snake_case) and `as_str`.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        // rename_all (not per-variant renames) is what utoipa reads for the schema; the
+        // literals in `as_str` are the same snake_case names.
+        #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+        impl $name {
+            /// The wire/stored name.
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// A case's working status (closing has its own endpoint).
+    CaseStatus { /// Being worked on.
+        Open => "open", /// Waiting for the member or the union.
+        Waiting => "waiting" }
+);
+
+wire_enum!(
+    /// How a case ended.
+    Resolution { /// Answered.
+        Answered => "answered", /// Checkup code reissued.
+        Reissued => "reissued", /// Passed to the union.
+        EscalatedToInsurer => "escalated_to_insurer", /// No reply from the member.
+        NoResponse => "no_response", /// Duplicate of another case.
+        Duplicate => "duplicate", /// Anything else.
+        Other => "other" }
+);
+
+wire_enum!(
+    /// Print run progress marks.
+    RunMark { /// Printed.
+        Printed => "printed", /// Handed to the post.
+        Mailed => "mailed" }
+);
+
+wire_enum!(
+    /// Identity verification factors.
+    Factor { /// カナ氏名.
+        NameKana => "name_kana", /// 生年月日.
+        BirthDate => "birth_date", /// 健康保険組合名.
+        InsurerName => "insurer_name", /// 保険者番号.
+        InsurerNumber => "insurer_number", /// 住所.
+        Address => "address", /// 郵便番号.
+        PostalCode => "postal_code", /// 電話番号.
+        Phone => "phone", /// 資格取得日.
+        QualifiedOn => "qualified_on", /// ログインメールアドレス.
+        Email => "email" }
+);
+
+wire_enum!(
+    /// Inquiry queue status.
+    InquiryStatus { /// Not yet claimed.
+        New => "new", /// A case exists.
+        Claimed => "claimed", /// Closed.
+        Closed => "closed" }
+);
 
 /// Change a case's status.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CaseStatusRequest {
-    /// `open` or `waiting`.
-    pub status: String,
+    /// New status.
+    pub status: CaseStatus,
 }
 
 /// Close a case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct CloseRequest {
-    /// answered, reissued, escalated_to_insurer, no_response, duplicate, other.
-    pub resolution: String,
+    /// Resolution category.
+    pub resolution: Resolution,
 }
 
 /// The login e-mail, revealed (audited).
@@ -550,8 +635,8 @@ pub struct PrintRunData {
 /// Mark a run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct MarkRunRequest {
-    /// `printed` or `mailed`.
-    pub state: String,
+    /// Mark.
+    pub state: RunMark,
 }
 
 /// Insurer number with its kind.
@@ -608,11 +693,14 @@ pub struct InsurerView {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct MaintenanceRequest {
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// RFC 3339, after `starts_at`.
+    #[schema(format = DateTime)]
     pub ends_at: String,
     /// Note (≤ 200 chars).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub note: String,
 }
 
@@ -620,6 +708,9 @@ pub struct MaintenanceRequest {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct WhitelistRequest {
     /// IPv4 or IPv6 address.
+    #[schema(
+        pattern = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"
+    )]
     pub ip: String,
 }
 

@@ -24,20 +24,11 @@ pub async fn list_inquiries(
     ApiQuery(q): ApiQuery<InquiryListQuery>,
 ) -> ApiResult<Json<InquiryPage>> {
     op.require(DESK)?;
-    if let Some(s) = q.status.as_deref() {
-        if !matches!(s, "new" | "claimed" | "closed") {
-            return Err(ApiError::invalid(
-                "invalid_status",
-                "status",
-                "new, claimed or closed",
-            ));
-        }
-    }
     let (offset, limit, page, per_page) = flows::views::paging(q.page, q.per_page);
     let page = st
         .store
         .read(move |tx| {
-            let (rows, total) = tx.list_inquiries(q.status.as_deref(), offset, limit)?;
+            let (rows, total) = tx.list_inquiries(q.status.map(|s| s.as_str()), offset, limit)?;
             let mut items = Vec::new();
             for i in rows {
                 let case = tx.case_by_inquiry(i.id)?;
@@ -87,7 +78,7 @@ pub async fn get_inquiry(
 
 /// Claim an inquiry → a case.
 #[utoipa::path(post, path = "/api/v1/operator/inquiries/{id}/claim", tag = "cases", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "inquiry id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "inquiry id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 201, body = CaseView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn claim(
     State(st): State<AppState>,
@@ -126,7 +117,7 @@ macro_rules! case_mutation {
      |$tx:ident, $now:ident, $op:ident, $sup:ident, $id:ident, $req:ident| $call:expr) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "cases", request_body = $body, security(("bearer" = [])),
-            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
             responses((status = $status, body = $resp), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
         pub async fn $name(State(st): State<AppState>, $op: Op, m: MutCtx, ApiPath($id): ApiPath<i64>, ApiJson($req): ApiJson<$body>) -> Mutated {
             $op.require(DESK)?;
@@ -148,11 +139,11 @@ case_mutation!(
 case_mutation!(
     /// open ⇄ waiting.
     set_status, "/api/v1/operator/cases/{id}/status", CaseStatusRequest, 200, CaseView,
-    |tx, now, op, sup, id, req| flows::cases::set_status(tx, now, op.id, sup, id, &req.status));
+    |tx, now, op, sup, id, req| flows::cases::set_status(tx, now, op.id, sup, id, req.status.as_str()));
 case_mutation!(
     /// Close with a resolution category.
     close, "/api/v1/operator/cases/{id}/close", CloseRequest, 200, CaseView,
-    |tx, now, op, sup, id, req| flows::cases::close(tx, now, op.id, sup, id, &req.resolution));
+    |tx, now, op, sup, id, req| flows::cases::close(tx, now, op.id, sup, id, req.resolution.as_str()));
 case_mutation!(
     /// Record an identity verification (3-item rule).
     verify, "/api/v1/operator/cases/{id}/verifications", VerificationRequest, 201, VerificationView,
@@ -162,7 +153,7 @@ macro_rules! gated_action {
     ($(#[$doc:meta])* $name:ident, $path:literal, $flow:path, $resp:ty) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "cases", security(("bearer" = [])),
-            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
             responses((status = 200, body = $resp), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
         pub async fn $name(State(st): State<AppState>, op: Op, m: MutCtx, ApiPath(id): ApiPath<i64>) -> Mutated {
             op.require(DESK)?;
