@@ -38,6 +38,63 @@ pub fn verification_failure(f: &[FactorCheck]) -> Option<String> {
     None
 }
 
+fn inquiry_with_case(
+    tx: &mut dyn Tx,
+    i: &crate::store::cases::InquiryRow,
+) -> ApiResult<kencom_api::operator::InquiryView> {
+    let case = tx.case_by_inquiry(i.id)?;
+    let who = match &case {
+        Some(c) => tx.get_operator(c.claimed_by)?.map(|o| o.display_name),
+        None => None,
+    };
+    Ok(inquiry_view(i, case.map(|c| c.id), who))
+}
+
+/// The inquiry queue page; inquiries hold personal data, so the read is audited.
+pub fn list_inquiries(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    q: &kencom_api::operator::InquiryListQuery,
+) -> ApiResult<kencom_api::operator::InquiryPage> {
+    let (offset, limit, page, per_page) = crate::flows::views::paging(q.page, q.per_page);
+    let (rows, total) = tx.list_inquiries(q.status.map(|s| s.as_str()), offset, limit)?;
+    let mut items = Vec::new();
+    for i in &rows {
+        items.push(inquiry_with_case(tx, i)?);
+    }
+    let ids: Vec<String> = rows.iter().map(|i| i.id.to_string()).collect();
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "inquiry.list").detail(format!("shown {}", ids.join(","))),
+    )?;
+    Ok(kencom_api::operator::InquiryPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One inquiry, audited.
+pub fn inquiry(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    id: i64,
+) -> ApiResult<kencom_api::operator::InquiryView> {
+    let i = tx
+        .get_inquiry(id)?
+        .ok_or_else(|| ApiError::not_found("inquiry"))?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "inquiry.view").detail(format!("inquiry {id}")),
+    )?;
+    inquiry_with_case(tx, &i)
+}
+
 /// Load a case or 404.
 pub fn load(tx: &mut dyn Tx, id: i64) -> ApiResult<CaseRow> {
     tx.get_case(id)?.ok_or_else(|| ApiError::not_found("case"))

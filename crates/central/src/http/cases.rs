@@ -7,7 +7,7 @@ use axum::Json;
 use kencom_api::operator::*;
 use kencom_api::Problem;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::flows;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Op};
 use crate::http::{mutate, MutCtx, Mutated};
@@ -24,27 +24,10 @@ pub async fn list_inquiries(
     ApiQuery(q): ApiQuery<InquiryListQuery>,
 ) -> ApiResult<Json<InquiryPage>> {
     op.require(DESK)?;
-    let (offset, limit, page, per_page) = flows::views::paging(q.page, q.per_page);
+    let now = st.clock.now();
     let page = st
         .store
-        .read(move |tx| {
-            let (rows, total) = tx.list_inquiries(q.status.map(|s| s.as_str()), offset, limit)?;
-            let mut items = Vec::new();
-            for i in rows {
-                let case = tx.case_by_inquiry(i.id)?;
-                let who = match &case {
-                    Some(c) => tx.get_operator(c.claimed_by)?.map(|o| o.display_name),
-                    None => None,
-                };
-                items.push(flows::views::inquiry_view(&i, case.map(|c| c.id), who));
-            }
-            Ok(InquiryPage {
-                items,
-                total,
-                page,
-                per_page,
-            })
-        })
+        .write(move |tx| flows::cases::list_inquiries(tx, now, op.id, &q))
         .await?;
     Ok(Json(page))
 }
@@ -59,19 +42,10 @@ pub async fn get_inquiry(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<InquiryView>> {
     op.require(DESK)?;
+    let now = st.clock.now();
     let v = st
         .store
-        .read(move |tx| {
-            let i = tx
-                .get_inquiry(id)?
-                .ok_or_else(|| ApiError::not_found("inquiry"))?;
-            let case = tx.case_by_inquiry(i.id)?;
-            let who = match &case {
-                Some(c) => tx.get_operator(c.claimed_by)?.map(|o| o.display_name),
-                None => None,
-            };
-            Ok(flows::views::inquiry_view(&i, case.map(|c| c.id), who))
-        })
+        .write(move |tx| flows::cases::inquiry(tx, now, op.id, id))
         .await?;
     Ok(Json(v))
 }
