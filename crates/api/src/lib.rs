@@ -3,6 +3,7 @@
 //! and the client (`kencom-client`) both depend on this crate, so a type changes in one place.
 
 pub mod error;
+pub mod json;
 pub mod operator;
 pub mod portal;
 

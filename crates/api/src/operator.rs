@@ -43,10 +43,13 @@ impl Role {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OperatorLoginRequest {
     /// Operator ID.
+    #[schema(min_length = 1, max_length = 100)]
     pub login_id: String,
     /// Password.
+    #[schema(min_length = 1, max_length = 200)]
     pub password: String,
     /// Current 6-digit TOTP.
+    #[schema(min_length = 1, max_length = 10)]
     pub totp: String,
 }
 
@@ -55,6 +58,7 @@ pub struct OperatorLoginRequest {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshRequest {
     /// The refresh token (single use; a reused one revokes the login).
+    #[schema(min_length = 1, max_length = 200)]
     pub refresh_token: String,
 }
 
@@ -97,7 +101,7 @@ pub struct RoleChangeRequest {
     /// New role.
     pub role: Role,
     /// Required for insurer_admin, forbidden otherwise.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::integral_opt")]
     pub insurer_id: Option<i64>,
 }
 
@@ -107,16 +111,22 @@ pub struct RoleChangeRequest {
 #[into_params(parameter_in = Query)]
 pub struct MemberSearchQuery {
     /// カナ氏名 (any width/spacing; ≥3 chars = substring, shorter = prefix).
+    #[param(max_length = 60)]
     pub kana: Option<String>,
     /// 生年月日 (ISO or 和暦).
+    #[param(format = Date)]
     pub birth_date: Option<String>,
     /// 保険者番号.
+    #[param(pattern = r"^[0-9]{8}$")]
     pub insurer_number: Option<String>,
     /// 記号.
+    #[param(max_length = 20)]
     pub symbol: Option<String>,
     /// 番号 (the last 7 are compared).
+    #[param(pattern = r"^[0-9]{1,20}$")]
     pub number: Option<String>,
     /// Login e-mail (case- and width-insensitive).
+    #[param(max_length = 254)]
     pub email: Option<String>,
     /// 1-based page.
     pub page: Option<i64>,
@@ -272,17 +282,22 @@ pub struct Diagnosis {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnoseRequest {
     /// カナ氏名 as given.
+    #[schema(min_length = 1, max_length = 60)]
     pub name_kana: String,
     /// 生年月日 (ISO or 和暦).
+    #[schema(min_length = 1, max_length = 40)]
     pub birth_date: String,
     /// 健康保険組合名, if given.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub insurer_name: Option<String>,
     /// 保険者番号, if given.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub insurer_number: Option<String>,
     /// E-mail, if given.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -291,8 +306,8 @@ pub struct DiagnoseRequest {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct InquiryListQuery {
-    /// `new`, `claimed` or `closed` (all when absent).
-    pub status: Option<String>,
+    /// Filter by status (all when absent).
+    pub status: Option<InquiryStatus>,
     /// 1-based page.
     pub page: Option<i64>,
     /// Page size (1–100).
@@ -373,9 +388,8 @@ pub struct NoteView {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FactorCheck {
-    /// name_kana, birth_date, insurer_name, insurer_number, address, postal_code,
-    /// phone, qualified_on, email.
-    pub factor: String,
+    /// Which item.
+    pub factor: Factor,
     /// Whether the caller's answer matched the record.
     pub matched: bool,
 }
@@ -385,8 +399,10 @@ pub struct FactorCheck {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerificationRequest {
     /// The member verified.
+    #[serde(deserialize_with = "crate::json::integral")]
     pub member_id: i64,
     /// Factors checked.
+    #[schema(min_items = 1, max_items = 9)]
     pub factors: Vec<FactorCheck>,
 }
 
@@ -459,6 +475,7 @@ pub struct CaseView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkMemberRequest {
     /// Member id.
+    #[serde(deserialize_with = "crate::json::integral")]
     pub member_id: i64,
 }
 
@@ -467,23 +484,92 @@ pub struct LinkMemberRequest {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteRequest {
     /// Text (1–4000 chars).
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub body: String,
 }
+
+/// Declares a string enum with its wire names (snake_case) and `as_str`.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        // rename_all (not per-variant renames) is what utoipa reads for the schema; the
+        // literals in `as_str` are the same snake_case names.
+        #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+        impl $name {
+            /// The wire/stored name.
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// A case's working status (closing has its own endpoint).
+    CaseStatus { /// Being worked on.
+        Open => "open", /// Waiting for the member or the union.
+        Waiting => "waiting" }
+);
+
+wire_enum!(
+    /// How a case ended.
+    Resolution { /// Answered.
+        Answered => "answered", /// Checkup code reissued.
+        Reissued => "reissued", /// Passed to the union.
+        EscalatedToInsurer => "escalated_to_insurer", /// No reply from the member.
+        NoResponse => "no_response", /// Duplicate of another case.
+        Duplicate => "duplicate", /// Anything else.
+        Other => "other" }
+);
+
+wire_enum!(
+    /// Print run progress marks.
+    RunMark { /// Printed.
+        Printed => "printed", /// Handed to the post.
+        Mailed => "mailed" }
+);
+
+wire_enum!(
+    /// Identity verification factors.
+    Factor { /// カナ氏名.
+        NameKana => "name_kana", /// 生年月日.
+        BirthDate => "birth_date", /// 健康保険組合名.
+        InsurerName => "insurer_name", /// 保険者番号.
+        InsurerNumber => "insurer_number", /// 住所.
+        Address => "address", /// 郵便番号.
+        PostalCode => "postal_code", /// 電話番号.
+        Phone => "phone", /// 資格取得日.
+        QualifiedOn => "qualified_on", /// ログインメールアドレス.
+        Email => "email" }
+);
+
+wire_enum!(
+    /// Inquiry queue status.
+    InquiryStatus { /// Not yet claimed.
+        New => "new", /// A case exists.
+        Claimed => "claimed", /// Closed.
+        Closed => "closed" }
+);
 
 /// Change a case's status.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseStatusRequest {
-    /// `open` or `waiting`.
-    pub status: String,
+    /// New status.
+    pub status: CaseStatus,
 }
 
 /// Close a case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CloseRequest {
-    /// answered, reissued, escalated_to_insurer, no_response, duplicate, other.
-    pub resolution: String,
+    /// Resolution category.
+    pub resolution: Resolution,
 }
 
 /// The login e-mail, revealed (audited).
@@ -587,8 +673,8 @@ pub struct PrintRunData {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MarkRunRequest {
-    /// `printed` or `mailed`.
-    pub state: String,
+    /// Mark.
+    pub state: RunMark,
 }
 
 /// Insurer number with its kind.
@@ -650,11 +736,14 @@ pub struct InsurerView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaintenanceRequest {
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// RFC 3339, after `starts_at`.
+    #[schema(format = DateTime)]
     pub ends_at: String,
     /// Note (≤ 200 chars).
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub note: String,
 }
 
@@ -663,6 +752,9 @@ pub struct MaintenanceRequest {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhitelistRequest {
     /// IPv4 or IPv6 address.
+    #[schema(
+        pattern = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"
+    )]
     pub ip: String,
 }
 

@@ -10,15 +10,23 @@ use utoipa::ToSchema;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RegisterRequest {
     /// Login ID, stored exactly as typed (case-sensitive).
+    #[schema(
+        pattern = r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+        max_length = 254
+    )]
     pub email: String,
     /// 英数字 6–20 characters.
+    #[schema(pattern = r"^[A-Za-z0-9]{6,20}$")]
     pub password: String,
     /// 招待コード (optional).
     #[serde(default)]
+    #[schema(max_length = 32)]
     pub invitation_code: Option<String>,
     /// Consent to [1] KenCoM会員規約.
+    #[schema(schema_with = crate::json::must_be_true)]
     pub consent_terms: bool,
     /// Consent to [2] 個人情報の取り扱いについて.
+    #[schema(schema_with = crate::json::must_be_true)]
     pub consent_privacy: bool,
 }
 
@@ -37,6 +45,7 @@ pub struct RegisterResponse {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResendRequest {
     /// The login ID registered in STEP1.
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
 }
 
@@ -93,6 +102,7 @@ pub struct ConfirmResponse {
 pub struct CaptchaRequest {
     /// The login ID about to be used (optional).
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub email: Option<String>,
 }
 
@@ -124,8 +134,10 @@ pub enum ClientKind {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberLoginRequest {
     /// Login ID (case-sensitive).
+    #[schema(min_length = 1, max_length = 254)]
     pub email: String,
     /// Password.
+    #[schema(min_length = 1, max_length = 100)]
     pub password: String,
     /// Browser or app.
     pub client: ClientKind,
@@ -150,6 +162,7 @@ pub struct MemberLoginResponse {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckupVerifyRequest {
     /// The code printed on the postcard.
+    #[schema(min_length = 1, max_length = 40)]
     pub code: String,
     /// 生年月日 (ISO or 和暦).
     pub birth_date: String,
@@ -170,12 +183,15 @@ pub struct CheckupVerifyResponse {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SecretQuestionRequest {
     /// From the verify step.
+    #[schema(min_length = 1, max_length = 200)]
     pub verification_token: String,
     /// The question text (a preset one or the member's own).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub question: String,
     /// 自分で質問を設定する（推奨）.
     pub custom: bool,
     /// Answer (case-sensitive; stored hashed).
+    #[schema(min_length = 1, max_length = 64)]
     pub answer: String,
 }
 
@@ -209,32 +225,44 @@ pub enum InquiryType {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryRequest {
     /// 氏名（全角カナ）.
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name_kana: String,
-    /// メールアドレス.
+    /// メールアドレス, kept as typed (mistakes such as a full-width ＠ are flagged for
+    /// the desk, not refused).
+    #[schema(min_length = 3, max_length = 254)]
     pub email: String,
     /// メールアドレス（確認用）: must equal `email`.
+    #[schema(min_length = 3, max_length = 254)]
     pub email_confirm: String,
     /// 健康保険組合名.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub insurer_name: String,
     /// 生年月日 (ISO or 和暦).
+    #[schema(format = Date)]
     pub birth_date: String,
     /// お問い合わせの種類.
     pub inquiry_type: InquiryType,
     /// お問い合わせ内容.
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub body: String,
     /// お困りの事象が発生したKenCoMアプリのバージョン.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub app_version: String,
     /// お困りの事象が発生した端末名.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub device_name: String,
     /// お困りの事象が発生した端末のOSバージョン.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub os_version: String,
     /// スマートフォンでご利用のブラウザ.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub sp_browser: String,
     /// 個人情報の取り扱いについて同意する.
+    #[schema(schema_with = crate::json::must_be_true)]
     pub consent: bool,
 }
 

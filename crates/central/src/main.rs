@@ -1,8 +1,9 @@
-//! `kencom-central`: serve the API or seed demo data.
+//! `kencom-central`: serve the API, seed demo data, or run the search benchmark.
 //!
 //! ```text
 //! kencom-central serve --db PATH --listen 127.0.0.1:PORT [--trust-forwarded-for]
 //! kencom-central seed  --db PATH [--members N] [--insurers M] [--seed S]
+//! kencom-central bench --db PATH [--members N] [--samples K]
 //! ```
 //! Port 0 lets the OS pick; the bound address is printed as `listening on http://…`.
 
@@ -10,11 +11,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use kencom_central::{app, seed};
+use kencom_central::{app, bench, seed};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  kencom-central serve --db PATH --listen ADDR [--trust-forwarded-for]\n  kencom-central seed --db PATH [--members N] [--insurers M] [--seed S]"
+        "usage:\n  kencom-central serve --db PATH --listen ADDR [--trust-forwarded-for]\n  kencom-central seed --db PATH [--members N] [--insurers M] [--seed S]\n  kencom-central bench --db PATH [--members N] [--samples K]"
     );
     ExitCode::from(2)
 }
@@ -64,6 +65,16 @@ fn main() -> ExitCode {
                 seed: args.number("--seed", 1)?,
             };
             let report = seed::seed_file(&db, &opts).map_err(|e| e.to_string())?;
+            print!("{report}");
+            Ok(())
+        })(),
+        "bench" => (|| {
+            let report = bench::run(
+                &db,
+                args.number("--members", 1_000_000)?,
+                args.number("--samples", 200)?,
+            )
+            .map_err(|e| e.to_string())?;
             print!("{report}");
             Ok(())
         })(),

@@ -141,6 +141,14 @@ pub fn change_role(
     let o = tx
         .get_operator(target)?
         .ok_or_else(|| ApiError::not_found("operator"))?;
+    if o.id == by {
+        // Nobody changes their own role: it would revoke the session doing it, and
+        // self-escalation needs a second supervisor.
+        return Err(ApiError::conflict(
+            "own_role",
+            "自分のロールは変更できません",
+        ));
+    }
     let insurer = match (req.role, req.insurer_id) {
         (Role::InsurerAdmin, Some(i)) => {
             tx.get_insurer(&Scope::All, i)?.ok_or_else(|| {

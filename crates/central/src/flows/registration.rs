@@ -25,6 +25,13 @@ pub fn validate(req: &RegisterRequest) -> ApiResult<()> {
             issue.to_string(),
         ));
     }
+    if !contract_email(&req.email) {
+        return Err(ApiError::invalid(
+            "invalid_email",
+            "email",
+            "メールアドレスの形式が正しくありません",
+        ));
+    }
     if req.email.len() > 254 {
         return Err(ApiError::invalid(
             "invalid_email",
@@ -58,6 +65,28 @@ pub fn validate(req: &RegisterRequest) -> ApiResult<()> {
         ));
     }
     Ok(())
+}
+
+/// The login-ID shape the API contract documents (RegisterRequest.email's pattern):
+/// dot-separated local segments of `[A-Za-z0-9_%+-]`, `@`, two or more domain labels of
+/// `[A-Za-z0-9-]`. Checked after the domain crate's mistake detection, which explains the
+/// common errors (full-width ＠, spaces) better.
+fn contract_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = local.split('.').all(|seg| {
+        !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_%+-".contains(&b))
+    });
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    local_ok && domain_ok
 }
 
 /// STEP1: create (or restart) the provisional account and queue the 仮登録 mail. Returns

@@ -7,7 +7,7 @@ use axum::Json;
 use kencom_api::operator::*;
 use kencom_api::Problem;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::flows;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Op};
 use crate::http::{mutate, MutCtx, Mutated};
@@ -24,36 +24,10 @@ pub async fn list_inquiries(
     ApiQuery(q): ApiQuery<InquiryListQuery>,
 ) -> ApiResult<Json<InquiryPage>> {
     op.require(DESK)?;
-    if let Some(s) = q.status.as_deref() {
-        if !matches!(s, "new" | "claimed" | "closed") {
-            return Err(ApiError::invalid(
-                "invalid_status",
-                "status",
-                "new, claimed or closed",
-            ));
-        }
-    }
-    let (offset, limit, page, per_page) = flows::views::paging(q.page, q.per_page);
+    let now = st.clock.now();
     let page = st
         .store
-        .read(move |tx| {
-            let (rows, total) = tx.list_inquiries(q.status.as_deref(), offset, limit)?;
-            let mut items = Vec::new();
-            for i in rows {
-                let case = tx.case_by_inquiry(i.id)?;
-                let who = match &case {
-                    Some(c) => tx.get_operator(c.claimed_by)?.map(|o| o.display_name),
-                    None => None,
-                };
-                items.push(flows::views::inquiry_view(&i, case.map(|c| c.id), who));
-            }
-            Ok(InquiryPage {
-                items,
-                total,
-                page,
-                per_page,
-            })
-        })
+        .write(move |tx| flows::cases::list_inquiries(tx, now, op.id, &q))
         .await?;
     Ok(Json(page))
 }
@@ -68,26 +42,17 @@ pub async fn get_inquiry(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<InquiryView>> {
     op.require(DESK)?;
+    let now = st.clock.now();
     let v = st
         .store
-        .read(move |tx| {
-            let i = tx
-                .get_inquiry(id)?
-                .ok_or_else(|| ApiError::not_found("inquiry"))?;
-            let case = tx.case_by_inquiry(i.id)?;
-            let who = match &case {
-                Some(c) => tx.get_operator(c.claimed_by)?.map(|o| o.display_name),
-                None => None,
-            };
-            Ok(flows::views::inquiry_view(&i, case.map(|c| c.id), who))
-        })
+        .write(move |tx| flows::cases::inquiry(tx, now, op.id, id))
         .await?;
     Ok(Json(v))
 }
 
 /// Claim an inquiry → a case.
 #[utoipa::path(post, path = "/api/v1/operator/inquiries/{id}/claim", tag = "cases", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "inquiry id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "inquiry id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 201, body = CaseView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn claim(
     State(st): State<AppState>,
@@ -126,7 +91,7 @@ macro_rules! case_mutation {
      |$tx:ident, $now:ident, $op:ident, $sup:ident, $id:ident, $req:ident| $call:expr) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "cases", request_body = $body, security(("bearer" = [])),
-            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
             responses((status = $status, body = $resp), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
         pub async fn $name(State(st): State<AppState>, $op: Op, m: MutCtx, ApiPath($id): ApiPath<i64>, ApiJson($req): ApiJson<$body>) -> Mutated {
             $op.require(DESK)?;
@@ -148,11 +113,11 @@ case_mutation!(
 case_mutation!(
     /// open ⇄ waiting.
     set_status, "/api/v1/operator/cases/{id}/status", CaseStatusRequest, 200, CaseView,
-    |tx, now, op, sup, id, req| flows::cases::set_status(tx, now, op.id, sup, id, &req.status));
+    |tx, now, op, sup, id, req| flows::cases::set_status(tx, now, op.id, sup, id, req.status.as_str()));
 case_mutation!(
     /// Close with a resolution category.
     close, "/api/v1/operator/cases/{id}/close", CloseRequest, 200, CaseView,
-    |tx, now, op, sup, id, req| flows::cases::close(tx, now, op.id, sup, id, &req.resolution));
+    |tx, now, op, sup, id, req| flows::cases::close(tx, now, op.id, sup, id, req.resolution.as_str()));
 case_mutation!(
     /// Record an identity verification (3-item rule).
     verify, "/api/v1/operator/cases/{id}/verifications", VerificationRequest, 201, VerificationView,
@@ -162,7 +127,7 @@ macro_rules! gated_action {
     ($(#[$doc:meta])* $name:ident, $path:literal, $flow:path, $resp:ty) => {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, tag = "cases", security(("bearer" = [])),
-            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+            params(("id" = i64, Path, description = "case id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
             responses((status = 200, body = $resp), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
         pub async fn $name(State(st): State<AppState>, op: Op, m: MutCtx, ApiPath(id): ApiPath<i64>) -> Mutated {
             op.require(DESK)?;

@@ -274,10 +274,11 @@ impl<S: Send + Sync> FromRequestParts<S> for IdemKey {
         let s = v.to_str().map_err(|_| {
             ApiError::bad_request("idempotency_key_invalid", "Idempotency-Key must be ASCII")
         })?;
-        if s.is_empty() || s.len() > 200 {
+        // Visible ASCII only (no spaces): keys are opaque tokens, compared byte for byte.
+        if s.is_empty() || s.len() > 200 || !s.bytes().all(|b| (b'!'..=b'~').contains(&b)) {
             return Err(ApiError::bad_request(
                 "idempotency_key_invalid",
-                "Idempotency-Key must be 1–200 characters",
+                "Idempotency-Key must be 1–200 visible ASCII characters",
             )
             .field("Idempotency-Key"));
         }

@@ -46,7 +46,7 @@ pub async fn get(
 
 /// Add a maintenance window.
 #[utoipa::path(post, path = "/api/v1/operator/insurers/{id}/maintenance", tag = "insurers", request_body = MaintenanceRequest, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "insurer id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "insurer id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 201, body = InsurerView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn add_maintenance(
     State(st): State<AppState>,
@@ -65,7 +65,7 @@ pub async fn add_maintenance(
 
 /// Remove a maintenance window.
 #[utoipa::path(delete, path = "/api/v1/operator/insurers/{id}/maintenance/{window_id}", tag = "insurers", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "insurer id"), ("window_id" = i64, Path, description = "window id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "insurer id"), ("window_id" = i64, Path, description = "window id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 200, body = InsurerView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_maintenance(
     State(st): State<AppState>,
@@ -83,7 +83,7 @@ pub async fn delete_maintenance(
 
 /// Whitelist an IP.
 #[utoipa::path(post, path = "/api/v1/operator/insurers/{id}/whitelist", tag = "insurers", request_body = WhitelistRequest, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "insurer id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "insurer id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 201, body = InsurerView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn add_whitelist(
     State(st): State<AppState>,
@@ -102,7 +102,7 @@ pub async fn add_whitelist(
 
 /// Remove a whitelist entry.
 #[utoipa::path(delete, path = "/api/v1/operator/insurers/{id}/whitelist/{entry_id}", tag = "insurers", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "insurer id"), ("entry_id" = i64, Path, description = "entry id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "insurer id"), ("entry_id" = i64, Path, description = "entry id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 200, body = InsurerView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn delete_whitelist(
     State(st): State<AppState>,

@@ -37,7 +37,7 @@ impl Modify for Bearer {
         insurers::list, insurers::get, insurers::add_maintenance, insurers::delete_maintenance, insurers::add_whitelist, insurers::delete_whitelist,
         audit::query, audit::verify,
     ),
-    components(schemas(kencom_api::Problem)),
+    components(schemas(kencom_api::Problem, kencom_api::operator::InquiryStatus)),
     modifiers(&Bearer),
 )]
 pub struct ApiDoc;

@@ -128,7 +128,7 @@ pub async fn list_operators(
 
 /// Change an operator's role (supervisors); revokes that operator's sessions.
 #[utoipa::path(post, path = "/api/v1/operator/operators/{id}/role", tag = "operators", request_body = RoleChangeRequest, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "operator id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "operator id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 200, body = OperatorInfo), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn change_role(
     State(st): State<AppState>,

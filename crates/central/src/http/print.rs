@@ -40,7 +40,7 @@ pub async fn list(State(st): State<AppState>, op: Op) -> ApiResult<Json<Vec<Prin
 
 /// Create a run over the pending postcards.
 #[utoipa::path(post, path = "/api/v1/operator/print-runs", tag = "print", security(("bearer" = [])),
-    params(("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 201, body = PrintRunView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(State(st): State<AppState>, op: Op, m: MutCtx) -> Mutated {
     op.require(ADMIN)?;
@@ -74,7 +74,7 @@ pub async fn get(
 /// The run's postcard data, codes in clear — handed out once. The response is not kept
 /// for idempotent replay (that would store the codes); a repeat answers 409.
 #[utoipa::path(post, path = "/api/v1/operator/print-runs/{id}/postcards", tag = "print", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "print run id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "print run id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 200, body = PrintRunData), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn fetch(
     State(st): State<AppState>,
@@ -93,7 +93,7 @@ pub async fn fetch(
 
 /// Mark a run printed / mailed.
 #[utoipa::path(post, path = "/api/v1/operator/print-runs/{id}/mark", tag = "print", request_body = MarkRunRequest, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "print run id"), ("Idempotency-Key" = String, Header, description = "unique per mutation")),
+    params(("id" = i64, Path, description = "print run id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 200, body = PrintRunView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 pub async fn mark(
     State(st): State<AppState>,
@@ -105,7 +105,7 @@ pub async fn mark(
     op.require(ADMIN)?;
     let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::OK, move |tx, now| {
-        flows::print::mark(tx, now, op.id, &op.scope(), id, &req.state)
+        flows::print::mark(tx, now, op.id, &op.scope(), id, req.state.as_str())
     })
     .await
 }

@@ -16,11 +16,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary knows, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "schema",
-    sql: include_str!("migrations/0001_schema.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "schema",
+        sql: include_str!("migrations/0001_schema.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "search_indexes",
+        sql: include_str!("migrations/0002_search_indexes.sql"),
+    },
+];
 
 /// The highest applied version (0 for a new file).
 pub fn current_version(conn: &Connection) -> Result<i64, StoreError> {
@@ -86,11 +93,11 @@ mod tests {
     #[test]
     fn schema_applies_and_is_recorded() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 1);
+        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 2);
         assert!(table_exists(&conn, "audit_log"));
         assert_eq!(
             migrate(&mut conn, MIGRATIONS).unwrap(),
-            1,
+            2,
             "re-running applies nothing twice"
         );
     }
@@ -107,6 +114,11 @@ mod tests {
             },
             Migration {
                 version: 2,
+                name: "search_indexes",
+                sql: MIGRATIONS[1].sql,
+            },
+            Migration {
+                version: 3,
                 name: "half",
                 sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);",
             },
@@ -118,7 +130,7 @@ mod tests {
         );
         assert_eq!(
             current_version(&conn).unwrap(),
-            1,
+            2,
             "a failing migration must not be recorded"
         );
     }
@@ -137,13 +149,18 @@ mod tests {
             },
             Migration {
                 version: 2,
+                name: "search_indexes",
+                sql: MIGRATIONS[1].sql,
+            },
+            Migration {
+                version: 3,
                 name: "extra",
                 sql: "CREATE TABLE extra (x INTEGER);",
             },
         ];
         backup_then_migrate(&mut conn, &path, &next).unwrap();
         assert!(
-            dir.path().join("c.db.bak-v1").exists(),
+            dir.path().join("c.db.bak-v2").exists(),
             "the pre-upgrade file must be kept"
         );
     }

@@ -44,19 +44,6 @@ fn fts_phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Escape LIKE wildcards for a prefix match.
-fn like_prefix(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 1);
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 impl RosterRepo for SqliteTx<'_> {
     fn insert_roster_member(&mut self, m: &NewRosterMember) -> StoreResult<i64> {
         let mut st = self.0.prepare_cached(
@@ -166,8 +153,11 @@ impl RosterRepo for SqliteTx<'_> {
                 );
                 args.push(Value::Text(fts_phrase(k)));
             } else {
-                clauses.push("rm.kana_key LIKE ? ESCAPE '\\'".into());
-                args.push(Value::Text(like_prefix(k)));
+                // A key range, not LIKE: SQLite only turns LIKE into an index range for
+                // case-insensitive collations, and kana keys are compared byte-wise.
+                clauses.push("rm.kana_key >= ? AND rm.kana_key < ?".into());
+                args.push(Value::Text(k.to_string()));
+                args.push(Value::Text(format!("{k}\u{10FFFF}")));
             }
         }
         if let Some(b) = &q.birth_date {
