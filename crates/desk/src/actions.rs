@@ -9,7 +9,7 @@ use crate::desk::Desk;
 use crate::error::{DeskError, ErrorCode};
 use crate::views::{ActionOutcome, VerificationInput};
 use kencom_api::operator::{
-    CaseStatusRequest, CloseRequest, FactorCheck, LinkMemberRequest, NoteRequest,
+    CaseStatusRequest, CloseRequest, FactorCheck, LinkMemberRequest, NoteRequest, Resolution,
     VerificationRequest,
 };
 use kencom_client::{CentralClient, ClientError};
@@ -47,6 +47,17 @@ fn str_field(v: &Value, k: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A stored payload that no longer parses (written by another version): refused like a
+/// 400, so it shows up as a rejected action instead of blocking the queue.
+fn bad_payload() -> ClientError {
+    ClientError::Problem {
+        status: 400,
+        code: "invalid_payload".into(),
+        detail: "stored action payload is not valid".into(),
+        field: None,
+    }
 }
 
 /// Send one queued action with its idempotency key.
@@ -94,7 +105,8 @@ async fn dispatch(c: &CentralClient, token: &str, a: &OutboxAction) -> Result<Va
                 token,
                 case,
                 &CaseStatusRequest {
-                    status: str_field(p, "status")
+                    status: serde_json::from_value(p["status"].clone())
+                        .map_err(|_| bad_payload())?
                 },
                 key
             )
@@ -105,7 +117,8 @@ async fn dispatch(c: &CentralClient, token: &str, a: &OutboxAction) -> Result<Va
                 token,
                 case,
                 &CloseRequest {
-                    resolution: str_field(p, "resolution")
+                    resolution: serde_json::from_value(p["resolution"].clone())
+                        .map_err(|_| bad_payload())?
                 },
                 key
             )
@@ -339,20 +352,8 @@ impl Desk {
         case_id: i64,
         resolution: String,
     ) -> Result<ActionOutcome, DeskError> {
-        const ALLOWED: &[&str] = &[
-            "answered",
-            "reissued",
-            "escalated_to_insurer",
-            "no_response",
-            "duplicate",
-            "other",
-        ];
-        if !ALLOWED.contains(&resolution.as_str()) {
-            return Err(DeskError::invalid(
-                "resolution",
-                "クローズ区分を選んでください。",
-            ));
-        }
+        let resolution: Resolution = serde_json::from_value(json!(resolution))
+            .map_err(|_| DeskError::invalid("resolution", "クローズ区分を選んでください。"))?;
         self.act(
             "close_case",
             case_id,

@@ -15,8 +15,14 @@ impl Desk {
         status: Option<String>,
         page: i64,
     ) -> Result<QueuePage, DeskError> {
+        let status = match status.as_deref() {
+            None | Some("all") | Some("") => None,
+            Some(s) => Some(serde_json::from_value(serde_json::json!(s)).map_err(|_| {
+                DeskError::invalid("status", "表示する問い合わせの状態が正しくありません。")
+            })?),
+        };
         let q = InquiryListQuery {
-            status: status.filter(|s| s != "all"),
+            status,
             page: Some(page.max(1)),
             per_page: Some(50),
         };
@@ -116,7 +122,7 @@ impl Desk {
 fn cache_key(q: &InquiryListQuery) -> String {
     format!(
         "{}:{}",
-        q.status.as_deref().unwrap_or("all"),
+        q.status.map_or("all", |s| s.as_str()),
         q.page.unwrap_or(1)
     )
 }

@@ -128,9 +128,8 @@ pub struct CaseDetail {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FactorInput {
-    /// name_kana, birth_date, insurer_name, insurer_number, address, postal_code, phone,
-    /// qualified_on, email.
-    pub factor: String,
+    /// Which item was asked.
+    pub factor: kencom_api::operator::Factor,
     /// Whether the caller's answer matched the record.
     pub matched: bool,
 }

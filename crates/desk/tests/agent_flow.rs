@@ -10,7 +10,7 @@ use support::*;
 fn factors(list: &[(&str, bool)]) -> Vec<FactorInput> {
     list.iter()
         .map(|(f, m)| FactorInput {
-            factor: (*f).into(),
+            factor: serde_json::from_value(serde_json::json!(f)).unwrap(),
             matched: *m,
         })
         .collect()

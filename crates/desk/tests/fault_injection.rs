@@ -116,7 +116,7 @@ async fn no_action_is_lost_or_sent_twice_under_faults_and_kills() {
     let factors = ["name_kana", "birth_date", "insurer_name"]
         .iter()
         .map(|f| FactorInput {
-            factor: (*f).into(),
+            factor: serde_json::from_value(serde_json::json!(f)).unwrap(),
             matched: true,
         })
         .collect();
