@@ -112,16 +112,21 @@ pub fn run(args: &[String]) -> Result<()> {
 fn start_central(demo_dir: &std::path::Path) -> Result<(Kill, String)> {
     let bin = target_dir().join("debug/kencom-central");
     let db = demo_dir.join("central.db");
-    if !db.exists() {
-        sh(Command::new(&bin).args(["seed", "--db"]).arg(&db).args([
-            "--members",
-            "2000",
-            "--insurers",
-            "5",
-            "--seed",
-            "1",
-        ]))?;
+    let operators = demo_dir.join("operators.txt");
+    if !db.exists() || !operators.exists() {
+        let _ = std::fs::remove_file(&db);
+        let out = Command::new(&bin)
+            .args(["seed", "--db"])
+            .arg(&db)
+            .args(["--members", "2000", "--insurers", "5", "--seed", "1"])
+            .output()
+            .context("could not run kencom-central seed")?;
+        if !out.status.success() {
+            bail!("seeding failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        std::fs::write(&operators, &out.stdout)?;
     }
+    print_demo_operators(&operators);
     let mut child = Command::new(&bin)
         .args(["serve", "--db"])
         .arg(&db)
@@ -139,6 +144,33 @@ fn start_central(demo_dir: &std::path::Path) -> Result<(Kill, String)> {
         }
     }
     bail!("kencom-central exited before listening")
+}
+
+/// Show the demo operators (from the seed's output) with the TOTP code valid right now,
+/// so a first-time user can sign in without setting up an authenticator app.
+fn print_demo_operators(file: &std::path::Path) {
+    const TOTP: &str = r#"
+import base64, hmac, hashlib, struct, sys, time
+key = base64.b32decode(sys.argv[1])
+mac = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+o = mac[-1] & 15
+print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
+"#;
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return;
+    };
+    println!("\ndemo operators (password / TOTP secret for an authenticator app):");
+    for line in text.lines().filter(|l| l.contains("totp_secret=")) {
+        let secret = line
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix("totp_secret="));
+        let now = secret
+            .and_then(|s| Command::new("python3").args(["-c", TOTP, s]).output().ok())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        println!("  {}   (code now: {now})", line.trim());
+    }
+    println!("whom to search for each FAQ case: docs/demo-data.md\n");
 }
 
 /// `cargo xtask bundle`: the .deb through the Tauri CLI (AppImage needs the internet).

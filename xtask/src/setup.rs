@@ -25,6 +25,8 @@ pub const APT_PACKAGES: &[&str] = &[
     "imagemagick",
     "poppler-utils",
     "fonts-ipaexfont-gothic",
+    // schemathesis runs from a venv (Debian's python3 needs this for `python3 -m venv`).
+    "python3-venv",
 ];
 
 pub fn setup() -> Result<()> {

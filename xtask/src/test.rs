@@ -27,6 +27,11 @@ pub fn test(args: &[String]) -> Result<()> {
         "warnings",
     ]))?;
     rust_tests()?;
+    // The central API against its own OpenAPI document: schemathesis (PyPI, in a venv under
+    // the target dir) with its default checks against a freshly seeded server.
+    run(
+        std::process::Command::new("bash").arg(root().join("crates/central/tests/schemathesis.sh"))
+    )?;
     fuzz_smoke()?;
     eprintln!("\nall checks passed");
     Ok(())
