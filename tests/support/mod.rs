@@ -75,52 +75,66 @@ pub struct App {
 
 impl App {
     /// Start tauri-driver and open a session on the desk binary with extra env vars.
+    /// WebKitWebDriver occasionally drops the very first session request while it starts
+    /// (seen as "IncompleteMessage"); a fresh driver is tried up to three times.
     pub async fn launch(env: &[(&str, &str)]) -> App {
         let (display, xvfb) = display();
         let data_dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let native = free_port();
-        let mut cmd = Command::new(tauri_driver());
-        cmd.args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native.to_string(),
-        ])
-        .env("DISPLAY", &display)
-        .env("KENCOM_DATA_DIR", data_dir.path())
-        .env("KENCOM_LANG", "ja")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let driver = Proc(cmd.spawn().expect("tauri-driver failed to start"));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on {port}"
+        let mut last_error = String::new();
+        for _attempt in 0..3 {
+            let port = free_port();
+            let native = free_port();
+            let mut cmd = Command::new(tauri_driver());
+            cmd.args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("KENCOM_DATA_DIR", data_dir.path())
+            .env("KENCOM_LANG", "ja")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+            for (k, v) in env {
+                cmd.env(k, v);
+            }
+            let driver = Proc(cmd.spawn().expect("tauri-driver failed to start"));
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "tauri-driver did not listen on {port}"
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "tauri:options".into(),
+                serde_json::json!({ "application": env!("CARGO_BIN_EXE_kencom-desk") }),
             );
-            std::thread::sleep(Duration::from_millis(100));
+            caps.insert("browserName".into(), "wry".into());
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => {
+                    return App {
+                        client,
+                        data_dir,
+                        _driver: driver,
+                        _xvfb: xvfb,
+                    }
+                }
+                Err(e) => {
+                    last_error = e.to_string();
+                    drop(driver);
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
         }
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_kencom-desk") }),
-        );
-        caps.insert("browserName".into(), "wry".into());
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session on the desk app failed");
-        App {
-            client,
-            data_dir,
-            _driver: driver,
-            _xvfb: xvfb,
-        }
+        panic!("WebDriver session on the desk app failed three times: {last_error}");
     }
 
     /// Wait until `css` exists and its text satisfies `pred`; return the text.
