@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 /// An error response. `code` is stable (the desk branches on it); `field` names the
 /// request field at fault for validation errors.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// URI naming the problem type.
     #[serde(rename = "type")]

@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Operator role.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Help-desk agent.
@@ -39,6 +40,7 @@ impl Role {
 
 /// ID + password + TOTP.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OperatorLoginRequest {
     /// Operator ID.
     #[schema(min_length = 1, max_length = 100)]
@@ -53,6 +55,7 @@ pub struct OperatorLoginRequest {
 
 /// Refresh request.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshRequest {
     /// The refresh token (single use; a reused one revokes the login).
     #[schema(min_length = 1, max_length = 200)]
@@ -61,6 +64,7 @@ pub struct RefreshRequest {
 
 /// Who is signed in.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OperatorInfo {
     /// Operator id.
     pub id: i64,
@@ -76,6 +80,7 @@ pub struct OperatorInfo {
 
 /// Tokens after login/refresh.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenPair {
     /// Short-lived bearer token.
     pub access_token: String,
@@ -91,6 +96,7 @@ pub struct TokenPair {
 
 /// Change an operator's role (supervisors only); revokes their sessions.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoleChangeRequest {
     /// New role.
     pub role: Role,
@@ -101,6 +107,7 @@ pub struct RoleChangeRequest {
 
 /// Member search; every given field must match. Paginated.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct MemberSearchQuery {
     /// カナ氏名 (any width/spacing; ≥3 chars = substring, shorter = prefix).
@@ -129,6 +136,7 @@ pub struct MemberSearchQuery {
 
 /// A member in a list (masked).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberSummary {
     /// Roster member id.
     pub id: i64,
@@ -156,6 +164,7 @@ pub struct MemberSummary {
 
 /// A page of members.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberPage {
     /// Items.
     pub items: Vec<MemberSummary>,
@@ -169,6 +178,7 @@ pub struct MemberPage {
 
 /// One event in a member's history.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineEvent {
     /// RFC 3339.
     pub at: String,
@@ -183,6 +193,7 @@ pub struct TimelineEvent {
 
 /// The member's account as the desk sees it.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountView {
     /// Account id.
     pub id: i64,
@@ -200,6 +211,7 @@ pub struct AccountView {
 
 /// Member detail.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberDetail {
     /// The summary.
     pub member: MemberSummary,
@@ -225,6 +237,7 @@ pub struct MemberDetail {
 
 /// A diagnosed cause with its evidence.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cause {
     /// Stable code: already_verified, roster_name_mismatch, roster_number_mismatch,
     /// insurer_maintenance, service_not_enabled, dependent, voluntary_continuation,
@@ -242,6 +255,7 @@ pub struct Cause {
 
 /// A roster candidate for inquiry data, with why it matched.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Candidate {
     /// The member.
     pub member: MemberSummary,
@@ -253,6 +267,7 @@ pub struct Candidate {
 
 /// Diagnosis for a member, or for inquiry data.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnosis {
     /// The member diagnosed (None when nothing matched).
     pub member_id: Option<i64>,
@@ -264,6 +279,7 @@ pub struct Diagnosis {
 
 /// Inquiry data to diagnose when no member is known.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiagnoseRequest {
     /// カナ氏名 as given.
     #[schema(min_length = 1, max_length = 60)]
@@ -287,6 +303,7 @@ pub struct DiagnoseRequest {
 
 /// Query for the inquiry queue.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct InquiryListQuery {
     /// Filter by status (all when absent).
@@ -299,6 +316,7 @@ pub struct InquiryListQuery {
 
 /// An inquiry with its normalised fields.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryView {
     /// Id.
     pub id: i64,
@@ -340,6 +358,7 @@ pub struct InquiryView {
 
 /// A page of inquiries.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryPage {
     /// Items.
     pub items: Vec<InquiryView>,
@@ -353,6 +372,7 @@ pub struct InquiryPage {
 
 /// A note.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteView {
     /// Id.
     pub id: i64,
@@ -366,6 +386,7 @@ pub struct NoteView {
 
 /// One verification factor.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FactorCheck {
     /// Which item.
     pub factor: Factor,
@@ -375,6 +396,7 @@ pub struct FactorCheck {
 
 /// Record an identity verification.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerificationRequest {
     /// The member verified.
     #[serde(deserialize_with = "crate::json::integral")]
@@ -386,6 +408,7 @@ pub struct VerificationRequest {
 
 /// A recorded verification.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerificationView {
     /// Id.
     pub id: i64,
@@ -405,6 +428,7 @@ pub struct VerificationView {
 
 /// A reissue as the case shows it.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReissueView {
     /// Id.
     pub id: i64,
@@ -422,6 +446,7 @@ pub struct ReissueView {
 
 /// A case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseView {
     /// Id.
     pub id: i64,
@@ -447,6 +472,7 @@ pub struct CaseView {
 
 /// Attach a member to a case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkMemberRequest {
     /// Member id.
     #[serde(deserialize_with = "crate::json::integral")]
@@ -455,6 +481,7 @@ pub struct LinkMemberRequest {
 
 /// Add a note.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteRequest {
     /// Text (1–4000 chars).
     #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
@@ -468,6 +495,7 @@ macro_rules! wire_enum {
         // rename_all (not per-variant renames) is what utoipa reads for the schema; the
         // literals in `as_str` are the same snake_case names.
         #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vdoc])* $variant),+
@@ -530,6 +558,7 @@ wire_enum!(
 
 /// Change a case's status.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseStatusRequest {
     /// New status.
     pub status: CaseStatus,
@@ -537,6 +566,7 @@ pub struct CaseStatusRequest {
 
 /// Close a case.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CloseRequest {
     /// Resolution category.
     pub resolution: Resolution,
@@ -544,6 +574,7 @@ pub struct CloseRequest {
 
 /// The login e-mail, revealed (audited).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RevealedEmail {
     /// Exactly as stored.
     pub email: String,
@@ -551,6 +582,7 @@ pub struct RevealedEmail {
 
 /// A new activation mail was queued.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResendView {
     /// Mail id.
     pub mail_id: i64,
@@ -560,6 +592,7 @@ pub struct ResendView {
 
 /// Account after unlock.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnlockView {
     /// Account state.
     pub state: String,
@@ -569,6 +602,7 @@ pub struct UnlockView {
 
 /// A postcard waiting for a print run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PendingPostcard {
     /// Id.
     pub id: i64,
@@ -580,6 +614,7 @@ pub struct PendingPostcard {
 
 /// A print run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintRunView {
     /// Id.
     pub id: i64,
@@ -599,6 +634,7 @@ pub struct PrintRunView {
 
 /// Everything a printer needs for one postcard. The only place a code is in clear.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PostcardData {
     /// Postcard id.
     pub postcard_id: i64,
@@ -625,6 +661,7 @@ pub struct PostcardData {
 
 /// Postcards of a run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PrintRunData {
     /// The run.
     pub run: PrintRunView,
@@ -634,6 +671,7 @@ pub struct PrintRunData {
 
 /// Mark a run.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MarkRunRequest {
     /// Mark.
     pub state: RunMark,
@@ -641,6 +679,7 @@ pub struct MarkRunRequest {
 
 /// Insurer number with its kind.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InsurerNumber {
     /// 8 digits.
     pub number: String,
@@ -650,6 +689,7 @@ pub struct InsurerNumber {
 
 /// A maintenance window.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaintenanceView {
     /// Id.
     pub id: i64,
@@ -663,6 +703,7 @@ pub struct MaintenanceView {
 
 /// A whitelisted IP.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhitelistView {
     /// Id.
     pub id: i64,
@@ -672,6 +713,7 @@ pub struct WhitelistView {
 
 /// An insurer.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InsurerView {
     /// Id.
     pub id: i64,
@@ -691,6 +733,7 @@ pub struct InsurerView {
 
 /// Add a maintenance window.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MaintenanceRequest {
     /// RFC 3339.
     #[schema(format = DateTime)]
@@ -706,6 +749,7 @@ pub struct MaintenanceRequest {
 
 /// Whitelist an IP.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhitelistRequest {
     /// IPv4 or IPv6 address.
     #[schema(
@@ -716,6 +760,7 @@ pub struct WhitelistRequest {
 
 /// Audit query.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[into_params(parameter_in = Query)]
 pub struct AuditQueryParams {
     /// Operator.
@@ -732,6 +777,7 @@ pub struct AuditQueryParams {
 
 /// One audit entry.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     /// Sequence.
     pub seq: i64,
@@ -753,6 +799,7 @@ pub struct AuditEntry {
 
 /// A page of audit entries.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditPage {
     /// Items.
     pub items: Vec<AuditEntry>,
@@ -766,6 +813,7 @@ pub struct AuditPage {
 
 /// Chain verification result.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditVerification {
     /// True when every entry's hash and link hold.
     pub ok: bool,

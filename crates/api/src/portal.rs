@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 /// STEP1: e-mail (= login ID) + password + optional invitation code + consent to
 /// 会員規約 and 個人情報の取り扱い.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RegisterRequest {
     /// Login ID, stored exactly as typed (case-sensitive).
     #[schema(
@@ -31,6 +32,7 @@ pub struct RegisterRequest {
 
 /// STEP2 screen data: the 仮登録 mail was queued.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RegisterResponse {
     /// Account state (`provisional`).
     pub state: String,
@@ -40,6 +42,7 @@ pub struct RegisterResponse {
 
 /// 仮登録メールの再送信.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResendRequest {
     /// The login ID registered in STEP1.
     #[schema(min_length = 1, max_length = 254)]
@@ -48,6 +51,7 @@ pub struct ResendRequest {
 
 /// The activation link was opened: a registration session continues to STEP3.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActivateResponse {
     /// Bearer token for STEP3/4.
     pub registration_token: String,
@@ -57,6 +61,7 @@ pub struct ActivateResponse {
 
 /// STEP3: 健保資格確認 with the insurance card.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EligibilityRequest {
     /// 記号 (may be empty on some cards, may hold kanji).
     pub symbol: String,
@@ -72,6 +77,7 @@ pub struct EligibilityRequest {
 
 /// STEP4 confirmation screen.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EligibilityResponse {
     /// カナ氏名 as the roster holds it.
     pub name_kana: String,
@@ -83,6 +89,7 @@ pub struct EligibilityResponse {
 
 /// Registration outcome after 登録を完了する.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConfirmResponse {
     /// `active`.
     pub state: String,
@@ -91,6 +98,7 @@ pub struct ConfirmResponse {
 /// Ask for a CAPTCHA challenge; giving the e-mail lets the level reflect that account's
 /// failures too.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaptchaRequest {
     /// The login ID about to be used (optional).
     #[serde(default)]
@@ -100,6 +108,7 @@ pub struct CaptchaRequest {
 
 /// A CAPTCHA challenge (no image: the level and a text prompt stand in for it).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaptchaChallenge {
     /// Pass back with the login.
     pub challenge_id: String,
@@ -111,6 +120,7 @@ pub struct CaptchaChallenge {
 
 /// Client kind: CAPTCHA applies to PC/smartphone browsers only; apps are exempt.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     /// PC or smartphone browser.
@@ -121,6 +131,7 @@ pub enum ClientKind {
 
 /// Member login.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberLoginRequest {
     /// Login ID (case-sensitive).
     #[schema(min_length = 1, max_length = 254)]
@@ -140,6 +151,7 @@ pub struct MemberLoginRequest {
 
 /// A member session.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberLoginResponse {
     /// Bearer token.
     pub session_token: String,
@@ -147,6 +159,7 @@ pub struct MemberLoginResponse {
 
 /// 健診閲覧コード + 生年月日 (first view of checkup results).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckupVerifyRequest {
     /// The code printed on the postcard.
     #[schema(min_length = 1, max_length = 40)]
@@ -157,6 +170,7 @@ pub struct CheckupVerifyRequest {
 
 /// The カナ氏名 to confirm, and a token for the secret-question step.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckupVerifyResponse {
     /// カナ氏名 to confirm.
     pub name_kana: String,
@@ -166,6 +180,7 @@ pub struct CheckupVerifyResponse {
 
 /// 秘密の質問の設定.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SecretQuestionRequest {
     /// From the verify step.
     #[schema(min_length = 1, max_length = 200)]
@@ -182,6 +197,7 @@ pub struct SecretQuestionRequest {
 
 /// Secret question set; results may be viewed.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SecretQuestionResponse {
     /// Always true on success.
     pub done: bool,
@@ -189,6 +205,7 @@ pub struct SecretQuestionResponse {
 
 /// お問い合わせの種類.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum InquiryType {
     /// 新規登録について (incl. 照会エラー).
@@ -205,6 +222,7 @@ pub enum InquiryType {
 
 /// The inquiry form, every field of the seed's form.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryRequest {
     /// 氏名（全角カナ）.
     #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
@@ -250,6 +268,7 @@ pub struct InquiryRequest {
 
 /// The inquiry was received.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryReceived {
     /// Inquiry id.
     pub inquiry_id: i64,

@@ -11,7 +11,8 @@ use ts_rs::{Config, TS};
 
 /// Render every binding file into `scratch` and return `file name → contents`.
 pub fn generate(scratch: &Path) -> Result<BTreeMap<String, String>, String> {
-    let cfg = Config::new().with_out_dir(scratch);
+    // i64 ids and counts stay far below 2^53: plain numbers, not bigint, in TypeScript.
+    let cfg = Config::new().with_out_dir(scratch).with_large_int("number");
     export_command_types(&cfg).map_err(|e| e.to_string())?;
     // The error shape is part of every command's contract even though no command
     // returns it on success.

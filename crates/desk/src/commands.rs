@@ -7,6 +7,8 @@
 //! To add a command: add a line here, implement the use-case, add a one-line adapter in
 //! `src-tauri/src/commands.rs`, then `cargo xtask bindings` (see ARCHITECTURE.md).
 use crate::app_info::AppInfo;
+use crate::views::*;
+use kencom_api::operator::{MemberDetail, MemberPage, MemberSearchQuery};
 use ts_rs::{Config, ExportError, TS};
 
 /// One command as the TypeScript generator sees it.
@@ -27,6 +29,14 @@ pub struct CommandSpec {
 fn import_of<T: TS + ?Sized + 'static>(cfg: &Config, out: &mut Vec<String>) {
     if T::output_path().is_some() {
         out.push(T::name(cfg));
+    } else {
+        // Option<Named>, Vec<Named>: import what the inline type refers to.
+        out.extend(
+            T::dependencies(cfg)
+                .into_iter()
+                .filter(|d| !d.output_path.as_os_str().is_empty())
+                .map(|d| d.ts_name),
+        );
     }
 }
 
@@ -70,4 +80,46 @@ macro_rules! desk_commands {
 desk_commands! {
     /// Installation facts for 設定: version, data directory, keychain, central URL.
     fn app_info() -> AppInfo;
+    /// The current session; at start-up, resumes a stored one from the keychain.
+    fn session() -> SessionView;
+    /// Sign in with operator ID, password and TOTP.
+    fn sign_in(input: SignInInput) -> SessionView;
+    /// Sign out: revoke, forget the tokens, wipe the local cache.
+    fn sign_out() -> ();
+    /// Status bar: operator, reachability, waiting and rejected actions.
+    fn desk_status() -> DeskStatus;
+    /// A page of the inquiry queue (status: new / claimed / closed / all).
+    fn inquiries(status: Option<String>, page: i64) -> QueuePage;
+    /// Claim an inquiry; returns the new case id.
+    fn claim_inquiry(inquiry_id: i64) -> i64;
+    /// Everything the case screen shows.
+    fn open_case(case_id: i64) -> CaseDetail;
+    /// The operator's open cases from the local cache.
+    fn cached_cases() -> CaseList;
+    /// Attach the member the case is about.
+    fn link_member(case_id: i64, member_id: i64) -> ActionOutcome;
+    /// Record an identity verification.
+    fn record_verification(case_id: i64, input: VerificationInput) -> ActionOutcome;
+    /// Reissue the checkup code (needs a passed verification).
+    fn reissue_code(case_id: i64) -> ActionOutcome;
+    /// Resend the activation mail (needs a passed verification).
+    fn resend_activation(case_id: i64) -> ActionOutcome;
+    /// Unlock the member's login (needs a passed verification).
+    fn unlock_login(case_id: i64) -> ActionOutcome;
+    /// Reveal the login e-mail (needs a passed verification; audited).
+    fn reveal_email(case_id: i64) -> String;
+    /// Add an internal note.
+    fn add_note(case_id: i64, body: String) -> ActionOutcome;
+    /// Close a case with a resolution category.
+    fn close_case(case_id: i64, resolution: String) -> ActionOutcome;
+    /// Send a rejected action again.
+    fn retry_action(seq: i64) -> ();
+    /// Drop a rejected action.
+    fn discard_action(seq: i64) -> ();
+    /// Search members (masked, paginated).
+    fn search_members(query: MemberSearchQuery) -> MemberPage;
+    /// A member with timeline (audited).
+    fn member_detail(member_id: i64) -> MemberDetail;
+    /// The UI's first frame is on screen (the cold-start benchmark listens for it).
+    fn first_paint() -> ();
 }

@@ -20,6 +20,16 @@ pub enum ErrorCode {
     Network,
     /// The session is missing, expired or revoked: go back to sign-in.
     Unauthorized,
+    /// Signed in, but the role or scope does not allow this.
+    Forbidden,
+    /// The object does not exist (or is outside the operator's scope).
+    NotFound,
+    /// The object changed under us (claimed by someone else, already closed, …).
+    Conflict,
+    /// A gated action needs a passed identity verification on this case first.
+    VerificationRequired,
+    /// The server refused the request for another reason.
+    Rejected,
 }
 
 /// An error as it crosses IPC.

@@ -58,4 +58,8 @@ pub trait Host: Send + Sync {
     fn data_dir(&self) -> PathBuf;
     /// The OS keychain.
     fn vault(&self) -> &dyn Vault;
+    /// The current time (tests pass a fixed clock).
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
 }

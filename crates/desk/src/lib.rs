@@ -4,13 +4,23 @@
 //! [`host::Host`] with the platform pieces.
 #![deny(missing_docs)]
 
+pub mod actions;
 pub mod app_info;
 pub mod bindings;
+pub mod cases;
 pub mod commands;
+mod desk;
 pub mod error;
+mod error_map;
 pub mod host;
+mod queue;
+mod search;
+mod session;
 pub mod settings;
+mod status;
+pub mod views;
 
 pub use app_info::{app_info, AppInfo};
+pub use desk::Desk;
 pub use error::{DeskError, ErrorCode};
 pub use host::{Host, KeychainStatus, Vault, VaultError};

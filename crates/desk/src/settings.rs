@@ -46,6 +46,25 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// Remember the central URL the operator signed in to (the env override is not saved).
+    pub fn save_central_url(dir: &Path, url: &str) -> Result<(), DeskError> {
+        let path = dir.join("settings.json");
+        let mut current: Settings = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        current.central_url = Some(url.to_owned());
+        let json = serde_json::to_vec_pretty(&current)
+            .map_err(|_| DeskError::internal("設定を保存できません。"))?;
+        // Write-then-rename: a crash never leaves a half-written settings file.
+        let tmp = dir.join("settings.json.tmp");
+        std::fs::write(&tmp, json)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| DeskError::internal(format!("設定を保存できません（{e}）。")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -140,6 +140,27 @@ fn check_characters_can_be_hyphen_or_control() {
 }
 
 #[test]
+fn bar_table_matches_domain_md() {
+    // Copied verbatim from DOMAIN.md §4.
+    let table = "1 FFT, 2 FDA, 3 DFA, 4 FAD, 5 FTF, 6 DAF, 7 AFD, 8 ADF, 9 TFF, 0 FTT, - TFT, \
+                 CC1 DAT, CC2 DTA, CC3 ADT, CC4 TDA, CC5 ATD, CC6 TAD, CC7 TTF, CC8 FFF";
+    let mut seen = 0;
+    for entry in table.split(", ") {
+        let (name, bars) = entry.trim().split_once(' ').expect("name and bars");
+        let c = (0..=18)
+            .filter_map(BarcodeChar::from_value)
+            .find(|c| c.to_string() == name)
+            .expect("every table entry is a data character");
+        let letters: String = c.bars().iter().map(|b| b.letter()).collect();
+        assert_eq!(letters, bars, "bars of {name}");
+        seen += 1;
+    }
+    assert_eq!(seen, 19, "all 19 data characters are pinned");
+    assert_eq!(BarcodeChar::Start.bars(), [Bar::Long, Bar::Descender]);
+    assert_eq!(BarcodeChar::Stop.bars(), [Bar::Descender, Bar::Long]);
+}
+
+#[test]
 fn postal_code_must_be_seven_digits() {
     for ok in ["100-0013", "〒100-0013", "１００－００１３", "1000013"] {
         assert!(CustomerBarcode::encode(ok, "1").is_ok(), "{ok}");

@@ -1,5 +1,6 @@
 //! Pure rules and types shared by every KenCoM crate: identifiers (保険者番号, 記号・番号・枝番),
 //! kana and kanji name keys, 和暦, e-mail keys, masking and the Japan Post customer barcode.
+//! Also the desk's business-hours clock with Japanese public holidays.
 //! No IO, no async, no clock: everything here is a function of its arguments, so the desk,
 //! the central server and the roster importer apply exactly the same rules.
 
@@ -8,8 +9,10 @@
 mod chars;
 
 pub mod barcode;
+pub mod business_hours;
 pub mod card;
 pub mod email;
+pub mod holidays;
 pub mod insurer;
 pub mod kana;
 pub mod mask;

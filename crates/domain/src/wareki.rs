@@ -191,7 +191,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
         let (y, m, d) = if rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_digit()) {
             compact(rest, 2).ok_or_else(format_err)?
         } else {
-            components(rest, true, 1..=3).ok_or_else(format_err)?
+            components(rest, true, 1..=4).ok_or_else(format_err)?
         };
         return era_date(era, y, m, d, input);
     }

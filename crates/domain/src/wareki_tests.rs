@@ -48,6 +48,8 @@ fn gannen_and_first_days() {
     );
     assert_eq!(ok("明治元年1月25日"), ymd(1868, 1, 25));
     assert_eq!(ok("大正元年7月30日"), ymd(1912, 7, 30));
+    // Far-future 西暦 dates must still round-trip through 和暦 (found by fuzzing).
+    assert_eq!(ok("令和1293年11月11日"), ymd(3311, 11, 11));
 }
 
 #[test]

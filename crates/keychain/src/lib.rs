@@ -180,7 +180,11 @@ mod tests {
         kc.set(&name, "秘密-secret").unwrap();
         assert_eq!(kc.get(&name).unwrap().as_deref(), Some("秘密-secret"));
         kc.delete(&name).unwrap();
-        assert_eq!(kc.get(&name).unwrap(), None, "delete must remove the secret");
+        assert_eq!(
+            kc.get(&name).unwrap(),
+            None,
+            "delete must remove the secret"
+        );
         kc.delete(&name).unwrap();
     }
 

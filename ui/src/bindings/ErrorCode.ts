@@ -3,4 +3,4 @@
 /**
  * Stable error codes the UI branches on. Serialized in SCREAMING_SNAKE_CASE.
  */
-export type ErrorCode = "INTERNAL" | "KEYCHAIN_UNAVAILABLE" | "INVALID_INPUT" | "NETWORK" | "UNAUTHORIZED";
+export type ErrorCode = "INTERNAL" | "KEYCHAIN_UNAVAILABLE" | "INVALID_INPUT" | "NETWORK" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "VERIFICATION_REQUIRED" | "REJECTED";

@@ -1,5 +1,16 @@
 // Generated from crates/desk/src/commands.rs by `cargo xtask bindings`. Do not edit.
+import type { ActionOutcome } from "./ActionOutcome";
 import type { AppInfo } from "./AppInfo";
+import type { CaseDetail } from "./CaseDetail";
+import type { CaseList } from "./CaseList";
+import type { DeskStatus } from "./DeskStatus";
+import type { MemberDetail } from "./MemberDetail";
+import type { MemberPage } from "./MemberPage";
+import type { MemberSearchQuery } from "./MemberSearchQuery";
+import type { QueuePage } from "./QueuePage";
+import type { SessionView } from "./SessionView";
+import type { SignInInput } from "./SignInInput";
+import type { VerificationInput } from "./VerificationInput";
 
 /** How the platform layer calls a command; it rejects with a DeskError. */
 export type Invoke = <T>(command: string, args: Record<string, unknown>) => Promise<T>;
@@ -9,6 +20,48 @@ export function makeCommands(invoke: Invoke) {
   return {
     /** Installation facts for 設定: version, data directory, keychain, central URL. */
     appInfo: (): Promise<AppInfo> => invoke<AppInfo>("app_info", {}),
+    /** The current session; at start-up, resumes a stored one from the keychain. */
+    session: (): Promise<SessionView> => invoke<SessionView>("session", {}),
+    /** Sign in with operator ID, password and TOTP. */
+    signIn: (input: SignInInput): Promise<SessionView> => invoke<SessionView>("sign_in", { input }),
+    /** Sign out: revoke, forget the tokens, wipe the local cache. */
+    signOut: (): Promise<null> => invoke<null>("sign_out", {}),
+    /** Status bar: operator, reachability, waiting and rejected actions. */
+    deskStatus: (): Promise<DeskStatus> => invoke<DeskStatus>("desk_status", {}),
+    /** A page of the inquiry queue (status: new / claimed / closed / all). */
+    inquiries: (status: string | null, page: number): Promise<QueuePage> => invoke<QueuePage>("inquiries", { status, page }),
+    /** Claim an inquiry; returns the new case id. */
+    claimInquiry: (inquiryId: number): Promise<number> => invoke<number>("claim_inquiry", { inquiryId }),
+    /** Everything the case screen shows. */
+    openCase: (caseId: number): Promise<CaseDetail> => invoke<CaseDetail>("open_case", { caseId }),
+    /** The operator's open cases from the local cache. */
+    cachedCases: (): Promise<CaseList> => invoke<CaseList>("cached_cases", {}),
+    /** Attach the member the case is about. */
+    linkMember: (caseId: number, memberId: number): Promise<ActionOutcome> => invoke<ActionOutcome>("link_member", { caseId, memberId }),
+    /** Record an identity verification. */
+    recordVerification: (caseId: number, input: VerificationInput): Promise<ActionOutcome> => invoke<ActionOutcome>("record_verification", { caseId, input }),
+    /** Reissue the checkup code (needs a passed verification). */
+    reissueCode: (caseId: number): Promise<ActionOutcome> => invoke<ActionOutcome>("reissue_code", { caseId }),
+    /** Resend the activation mail (needs a passed verification). */
+    resendActivation: (caseId: number): Promise<ActionOutcome> => invoke<ActionOutcome>("resend_activation", { caseId }),
+    /** Unlock the member's login (needs a passed verification). */
+    unlockLogin: (caseId: number): Promise<ActionOutcome> => invoke<ActionOutcome>("unlock_login", { caseId }),
+    /** Reveal the login e-mail (needs a passed verification; audited). */
+    revealEmail: (caseId: number): Promise<string> => invoke<string>("reveal_email", { caseId }),
+    /** Add an internal note. */
+    addNote: (caseId: number, body: string): Promise<ActionOutcome> => invoke<ActionOutcome>("add_note", { caseId, body }),
+    /** Close a case with a resolution category. */
+    closeCase: (caseId: number, resolution: string): Promise<ActionOutcome> => invoke<ActionOutcome>("close_case", { caseId, resolution }),
+    /** Send a rejected action again. */
+    retryAction: (seq: number): Promise<null> => invoke<null>("retry_action", { seq }),
+    /** Drop a rejected action. */
+    discardAction: (seq: number): Promise<null> => invoke<null>("discard_action", { seq }),
+    /** Search members (masked, paginated). */
+    searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
+    /** A member with timeline (audited). */
+    memberDetail: (memberId: number): Promise<MemberDetail> => invoke<MemberDetail>("member_detail", { memberId }),
+    /** The UI's first frame is on screen (the cold-start benchmark listens for it). */
+    firstPaint: (): Promise<null> => invoke<null>("first_paint", {}),
   };
 }
 

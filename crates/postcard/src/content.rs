@@ -1,0 +1,143 @@
+//! One page's content stream, addressed in millimetres from the card's top-left corner
+//! (how the Japan Post geometry is specified) and converted to PDF points here, once.
+
+use std::fmt::Write as _;
+
+use crate::font::CardFont;
+
+/// Card size in millimetres (通常はがき).
+pub(crate) const CARD_W_MM: f32 = 100.0;
+/// Card height in millimetres.
+pub(crate) const CARD_H_MM: f32 = 148.0;
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Millimetres to points.
+pub(crate) fn pt(mm: f32) -> f32 {
+    mm * PT_PER_MM
+}
+
+/// Points to millimetres.
+pub(crate) fn mm(pt: f32) -> f32 {
+    pt / PT_PER_MM
+}
+
+/// An RGB colour for fills and strokes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rgb(pub f32, pub f32, pub f32);
+
+/// Black.
+pub(crate) const BLACK: Rgb = Rgb(0.0, 0.0, 0.0);
+
+/// A content stream being built (uncompressed; the writer compresses it).
+#[derive(Default)]
+pub(crate) struct Content {
+    buf: String,
+}
+
+impl Content {
+    /// Starts a page, reusing `buf`'s allocation.
+    pub(crate) fn reuse(mut buf: String) -> Self {
+        buf.clear();
+        Self { buf }
+    }
+
+    /// The stream bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.as_bytes()
+    }
+
+    /// Gives the buffer back for the next page.
+    pub(crate) fn into_buffer(self) -> String {
+        self.buf
+    }
+
+    /// Draws `text` with its baseline at `baseline_mm` from the top, starting at `x_mm`,
+    /// with `spacing_pt` extra after every character. Errors with a character the font lacks.
+    pub(crate) fn text(
+        &mut self,
+        font: &mut CardFont,
+        size: f32,
+        x_mm: f32,
+        baseline_mm: f32,
+        spacing_pt: f32,
+        text: &str,
+    ) -> Result<(), char> {
+        let _ = write!(
+            self.buf,
+            "BT /F1 {size:.2} Tf {:.2} Tc {:.2} {:.2} Td <",
+            spacing_pt,
+            pt(x_mm),
+            pt(CARD_H_MM - baseline_mm)
+        );
+        for ch in text.chars() {
+            let g = font.glyph(ch).ok_or(ch)?;
+            font.mark_used(g.gid, ch);
+            let _ = write!(self.buf, "{:04X}", g.gid);
+        }
+        self.buf.push_str("> Tj ET\n");
+        Ok(())
+    }
+
+    /// Fill colour for following fills (text included).
+    pub(crate) fn fill(&mut self, c: Rgb) {
+        let _ = writeln!(self.buf, "{:.3} {:.3} {:.3} rg", c.0, c.1, c.2);
+    }
+
+    /// Stroke colour and width for following strokes.
+    pub(crate) fn stroke(&mut self, c: Rgb, width_mm: f32) {
+        let _ = writeln!(
+            self.buf,
+            "{:.3} {:.3} {:.3} RG {:.2} w",
+            c.0,
+            c.1,
+            c.2,
+            pt(width_mm)
+        );
+    }
+
+    /// A filled rectangle given by its top-left corner.
+    pub(crate) fn fill_rect(&mut self, x_mm: f32, top_mm: f32, w_mm: f32, h_mm: f32) {
+        let _ = writeln!(
+            self.buf,
+            "{:.2} {:.2} {:.2} {:.2} re f",
+            pt(x_mm),
+            pt(CARD_H_MM - top_mm - h_mm),
+            pt(w_mm),
+            pt(h_mm)
+        );
+    }
+
+    /// A stroked rectangle given by its top-left corner (the stroke is centred on the edge).
+    pub(crate) fn stroke_rect(&mut self, x_mm: f32, top_mm: f32, w_mm: f32, h_mm: f32) {
+        let _ = writeln!(
+            self.buf,
+            "{:.2} {:.2} {:.2} {:.2} re S",
+            pt(x_mm),
+            pt(CARD_H_MM - top_mm - h_mm),
+            pt(w_mm),
+            pt(h_mm)
+        );
+    }
+
+    /// A straight stroked line.
+    pub(crate) fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        let _ = writeln!(
+            self.buf,
+            "{:.2} {:.2} m {:.2} {:.2} l S",
+            pt(x1),
+            pt(CARD_H_MM - y1),
+            pt(x2),
+            pt(CARD_H_MM - y2)
+        );
+    }
+
+    /// Opens a marked-content section, so tools (and our tests) can find e.g. the barcode.
+    pub(crate) fn begin_marked(&mut self, tag: &str) {
+        let _ = writeln!(self.buf, "/{tag} BMC");
+    }
+
+    /// Closes the section opened by `begin_marked`.
+    pub(crate) fn end_marked(&mut self) {
+        self.buf.push_str("EMC\n");
+    }
+}

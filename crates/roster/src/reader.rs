@@ -1,0 +1,405 @@
+//! The streaming entry point: detect the encoding from a prefix, then yield one validated
+//! record at a time with progress callbacks. Memory grows only with the duplicate index
+//! (24 bytes per row), never with the file: callers keep what they need of each record.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::io::{Chain, Cursor, Read};
+
+use kencom_domain::EraCodeMap;
+use serde::Serialize;
+
+use crate::encoding::{detect, RosterEncoding, DETECT_PREFIX, UTF8_BOM};
+use crate::error::RosterError;
+use crate::field::Field;
+use crate::issue::{RowError, RowProblem, Severity};
+use crate::mapping::{ParseOptions, RosterFormat};
+use crate::row::RosterRow;
+use crate::source::{Cell, FieldSlots, RawRecord, Source};
+use crate::validate::{validate, Located};
+
+/// How far the reader has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Bytes of the file consumed so far.
+    pub bytes_read: u64,
+    /// The file's size, when the caller knows it.
+    pub total_bytes: Option<u64>,
+    /// Records read so far (header excluded).
+    pub records: u64,
+}
+
+/// One record after validation.
+#[derive(Debug, Clone)]
+pub struct ParsedRecord {
+    /// 1-based line number where the record starts.
+    pub row: u64,
+    /// The record's cells as decoded (for the error report); lossy where undecodable.
+    pub cells: Vec<Cell>,
+    /// The validated row, when no problem is an error.
+    pub value: Option<RosterRow>,
+    /// Every problem found, errors and warnings.
+    pub problems: Vec<RowError>,
+}
+
+impl ParsedRecord {
+    /// True when the row is rejected.
+    pub fn is_rejected(&self) -> bool {
+        self.value.is_none()
+    }
+}
+
+/// Counts for the sync status and the summary screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Records read (header excluded).
+    pub records: u64,
+    /// Records accepted (possibly with warnings).
+    pub accepted: u64,
+    /// Records rejected.
+    pub rejected: u64,
+    /// Problems by code (a row with two half-width characters counts two).
+    pub by_code: BTreeMap<&'static str, u64>,
+}
+
+/// How often the progress callback runs, in records.
+const PROGRESS_EVERY: u64 = 4096;
+
+type ProgressFn<'p> = Box<dyn FnMut(Progress) + 'p>;
+
+/// Streams a roster file: `Iterator<Item = Result<ParsedRecord, RosterError>>`.
+pub struct RosterReader<'p, R: Read> {
+    source: Source<Chain<Cursor<Vec<u8>>, R>>,
+    encoding: RosterEncoding,
+    skipped_bytes: u64,
+    slots: FieldSlots,
+    era_codes: EraCodeMap,
+    header: Option<Vec<String>>,
+    layout_names: Option<Vec<String>>,
+    header_pending: bool,
+    seen: HashMap<u128, (u32, u32)>,
+    progress: Option<ProgressFn<'p>>,
+    total_bytes: Option<u64>,
+    summary: Summary,
+    record: RawRecord,
+    scratch: Vec<Located>,
+    done: bool,
+}
+
+impl<'p, R: Read> std::fmt::Debug for RosterReader<'p, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RosterReader")
+            .field("encoding", &self.encoding)
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'p, R: Read> RosterReader<'p, R> {
+    /// Reads up to 64 KiB to detect the encoding (unless `options.encoding` overrides it) and
+    /// prepares the layout. Fails only on IO or an unusable mapping.
+    pub fn new(mut input: R, options: &ParseOptions) -> Result<Self, RosterError> {
+        let mut prefix = Vec::with_capacity(DETECT_PREFIX);
+        (&mut input)
+            .take(DETECT_PREFIX as u64)
+            .read_to_end(&mut prefix)?;
+        let detected = detect(&prefix);
+        let encoding = options.encoding.unwrap_or(detected.encoding);
+        // A BOM is skipped whatever the override says: it is never part of a value.
+        let skipped_bytes = if prefix.starts_with(UTF8_BOM) {
+            prefix.drain(..UTF8_BOM.len());
+            UTF8_BOM.len() as u64
+        } else {
+            0
+        };
+        let (source, slots) = Source::new(Cursor::new(prefix).chain(input), &options.format)?;
+        let header_pending = matches!(&options.format, RosterFormat::Csv(m) if m.has_header);
+        Ok(Self {
+            source,
+            encoding,
+            skipped_bytes,
+            slots,
+            era_codes: options.era_codes.clone(),
+            header: None,
+            layout_names: match &options.format {
+                RosterFormat::FixedWidth(l) => Some(
+                    l.fields
+                        .iter()
+                        .map(|f| f.field.header_ja().to_owned())
+                        .collect(),
+                ),
+                RosterFormat::Csv(_) => None,
+            },
+            header_pending,
+            seen: HashMap::new(),
+            progress: None,
+            total_bytes: None,
+            summary: Summary::default(),
+            record: RawRecord {
+                line: 0,
+                encoding,
+                cells: Vec::new(),
+            },
+            scratch: Vec::new(),
+            done: false,
+        })
+    }
+
+    /// The file size, for the progress bar's denominator.
+    pub fn with_total_bytes(mut self, total: u64) -> Self {
+        self.total_bytes = Some(total);
+        self
+    }
+
+    /// Called every 4,096 records and once at the end.
+    pub fn on_progress(mut self, f: impl FnMut(Progress) + 'p) -> Self {
+        self.progress = Some(Box::new(f));
+        self
+    }
+
+    /// The encoding in use (detected or overridden); the report is written in it.
+    pub fn encoding(&self) -> RosterEncoding {
+        self.encoding
+    }
+
+    /// The header row's cells, once read (CSV with `has_header`).
+    pub fn header(&self) -> Option<&[String]> {
+        self.header.as_deref()
+    }
+
+    /// Names for the report's copy of the record's cells: the CSV header when there is one,
+    /// the layout's field names for fixed width, else 列1, 列2 … (`columns` of them).
+    pub fn column_names(&self, columns: usize) -> Vec<String> {
+        if let Some(h) = &self.header {
+            return h.clone();
+        }
+        if let Some(names) = &self.layout_names {
+            return names.clone();
+        }
+        (1..=columns).map(|i| format!("列{i}")).collect()
+    }
+
+    /// Counts so far (final once the iterator is exhausted).
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    fn report_progress(&mut self) {
+        let p = Progress {
+            bytes_read: self.skipped_bytes + self.source.bytes_read(),
+            total_bytes: self.total_bytes,
+            records: self.summary.records,
+        };
+        if let Some(f) = self.progress.as_mut() {
+            f(p);
+        }
+    }
+
+    fn read_next(&mut self) -> Result<Option<ParsedRecord>, RosterError> {
+        if !self.source.next_record(self.encoding, &mut self.record)? {
+            return Ok(None);
+        }
+        if self.header_pending {
+            self.header_pending = false;
+            self.header = Some(self.record.cells.iter().map(|c| c.text.clone()).collect());
+            return self.read_next();
+        }
+        self.scratch.clear();
+        let mut value = validate(
+            &self.record,
+            &self.slots,
+            &self.era_codes,
+            &mut self.scratch,
+        );
+        let row = self.record.line;
+        if let Some(problem) = self.check_duplicate(row, value.as_ref()) {
+            if problem.severity() == Severity::Error {
+                value = None;
+            }
+            let column = self
+                .slots
+                .cell(&self.record, Field::Number)
+                .map(|c| c.column);
+            self.scratch.push(Located {
+                column,
+                field: Some(Field::Number),
+                problem,
+            });
+        }
+        let problems: Vec<RowError> = self
+            .scratch
+            .iter()
+            .map(|l| RowError::new(row, l.column, l.field, &l.problem))
+            .collect();
+        self.summary.records += 1;
+        if value.is_some() {
+            self.summary.accepted += 1;
+        } else {
+            self.summary.rejected += 1;
+        }
+        for p in &problems {
+            *self.summary.by_code.entry(p.code).or_default() += 1;
+        }
+        Ok(Some(ParsedRecord {
+            row,
+            cells: std::mem::take(&mut self.record.cells),
+            value,
+            problems,
+        }))
+    }
+
+    /// Duplicates by 保険者番号 + 記号 + 番号 + 枝番, remembered as a 128-bit hash of the
+    /// eligibility key (番号's last 7 digits) plus a fingerprint of the full 番号: the same
+    /// fingerprint is a duplicate, a different one two people the check cannot tell apart.
+    /// Only rows whose key parsed take part; a row rejected for another reason still claims
+    /// its key, so fixing it later does not reveal a duplicate the admin was never shown.
+    fn check_duplicate(&mut self, row: u64, value: Option<&RosterRow>) -> Option<RowProblem> {
+        let (eligibility, fingerprint) = match value {
+            Some(v) => key_hashes(
+                v.insurer.as_str(),
+                v.symbol.as_str(),
+                &v.number,
+                v.branch.as_ref().map(|b| b.as_str()),
+            ),
+            None => {
+                let (insurer, symbol, number, branch) = self.key_of_rejected()?;
+                key_hashes(&insurer, &symbol, &number, branch.as_deref())
+            }
+        };
+        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
+        match self.seen.get(&eligibility) {
+            None => {
+                self.seen.insert(eligibility, (row32, fingerprint));
+                None
+            }
+            Some(&(first, fp)) if fp == fingerprint => Some(RowProblem::Duplicate {
+                first_row: u64::from(first),
+            }),
+            Some(&(first, _)) => Some(RowProblem::EligibilityKeyCollision {
+                first_row: u64::from(first),
+            }),
+        }
+    }
+
+    fn key_of_rejected(
+        &self,
+    ) -> Option<(String, String, kencom_domain::CardNumber, Option<String>)> {
+        let text = |f: Field| {
+            self.slots
+                .cell(&self.record, f)
+                .filter(|c| c.undecodable.is_none())
+                .map(|c| crate::source::trim_padding(&c.text))
+        };
+        let insurer = kencom_domain::InsurerNumber::parse(text(Field::InsurerNumber)?).ok()?;
+        let symbol = kencom_domain::CardSymbol::parse(text(Field::Symbol).unwrap_or("")).ok()?;
+        let number = kencom_domain::CardNumber::parse(text(Field::Number)?).ok()?;
+        let branch = match text(Field::Branch).unwrap_or("") {
+            "" => None,
+            b => Some(
+                kencom_domain::CardBranch::parse(b)
+                    .ok()?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        Some((
+            insurer.as_str().to_owned(),
+            symbol.as_str().to_owned(),
+            number,
+            branch,
+        ))
+    }
+}
+
+impl<R: Read> Iterator for RosterReader<'_, R> {
+    type Item = Result<ParsedRecord, RosterError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.read_next() {
+            Ok(Some(record)) => {
+                if self.summary.records % PROGRESS_EVERY == 0 {
+                    self.report_progress();
+                }
+                Some(Ok(record))
+            }
+            Ok(None) => {
+                self.done = true;
+                self.report_progress();
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// (128-bit hash of insurer + symbol + last-7 + branch, 32-bit fingerprint of the full 番号).
+fn key_hashes(
+    insurer: &str,
+    symbol: &str,
+    number: &kencom_domain::CardNumber,
+    branch: Option<&str>,
+) -> (u128, u32) {
+    let eligibility = hash128(&(insurer, symbol, number.eligibility_key(), branch));
+    // Truncation intended: the fingerprint only tells a duplicate from a last-7 collision.
+    let fingerprint = hash64(number.as_str()) as u32;
+    (eligibility, fingerprint)
+}
+
+fn hash64<T: Hash + ?Sized>(value: &T) -> u64 {
+    // SipHash with fixed keys: deterministic across runs, so a report is reproducible.
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn hash128<T: Hash + ?Sized>(value: &T) -> u128 {
+    let mut second = std::hash::DefaultHasher::new();
+    // A different prefix gives an independent second half.
+    0x6b656e636f6d_u64.hash(&mut second);
+    value.hash(&mut second);
+    (u128::from(hash64(value)) << 64) | u128::from(second.finish())
+}
+
+/// Everything a small file yields, collected: for tests and for callers that know the file is
+/// small. Large files should iterate [`RosterReader`] and keep only what they need.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOutcome {
+    /// The encoding used.
+    pub encoding: Option<RosterEncoding>,
+    /// The header row, if any.
+    pub header: Option<Vec<String>>,
+    /// Accepted rows (warnings allowed).
+    pub rows: Vec<RosterRow>,
+    /// Every record with at least one problem.
+    pub with_problems: Vec<ParsedRecord>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Reads a whole roster into memory. See [`ParseOutcome`].
+pub fn parse_all<R: Read>(input: R, options: &ParseOptions) -> Result<ParseOutcome, RosterError> {
+    let mut reader = RosterReader::new(input, options)?;
+    let mut out = ParseOutcome {
+        encoding: Some(reader.encoding()),
+        ..ParseOutcome::default()
+    };
+    for record in reader.by_ref() {
+        let mut record = record?;
+        if let Some(row) = record.value.take() {
+            out.rows.push(row.clone());
+            record.value = Some(row);
+        }
+        if !record.problems.is_empty() {
+            out.with_problems.push(record);
+        }
+    }
+    out.header = reader.header().map(<[String]>::to_vec);
+    out.summary = reader.summary().clone();
+    Ok(out)
+}

@@ -1,0 +1,400 @@
+//! Per-row rules: each field through the domain crate's parser (check digit, 番号, 枝番, kana,
+//! 和暦 and era codes), then the checks across fields (flags, dates, relationship). Collects
+//! every problem of a row rather than stopping at the first, so the admin fixes a row once.
+//! Duplicates need the whole file and live in `reader`.
+
+use chrono::NaiveDate;
+use kencom_domain::{
+    check_katakana_name, parse_date, parse_era_coded_compact, CardBranch, CardNumber, CardSymbol,
+    EraCodeMap, InsurerNumber, KanaError,
+};
+
+use crate::encoding::{classify, CharClass};
+use crate::field::Field;
+use crate::issue::RowProblem;
+use crate::row::{Relationship, RosterRow, Sex};
+use crate::source::{trim_padding, FieldSlots, RawRecord};
+
+/// A problem with where it was found.
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    pub column: Option<usize>,
+    pub field: Option<Field>,
+    pub problem: RowProblem,
+}
+
+struct RowCheck<'a> {
+    record: &'a RawRecord,
+    slots: &'a FieldSlots,
+    problems: &'a mut Vec<Located>,
+}
+
+impl<'a> RowCheck<'a> {
+    /// The trimmed value of `field`; `None` when the cell could not be decoded (already
+    /// reported). An unmapped field or a missing column reads as "". Borrowed from the record,
+    /// not from `self`, so reporting while holding a value needs no copy.
+    fn value(&self, field: Field) -> Option<&'a str> {
+        match self.slots.cell(self.record, field) {
+            Some(cell) if cell.undecodable.is_some() => None,
+            Some(cell) => Some(trim_padding(&cell.text)),
+            None => Some(""),
+        }
+    }
+
+    fn report(&mut self, field: Field, problem: RowProblem) {
+        let column = self.slots.cell(self.record, field).map(|c| c.column);
+        self.problems.push(Located {
+            column,
+            field: Some(field),
+            problem,
+        });
+    }
+
+    /// The value of a required field, reporting it when empty.
+    fn required(&mut self, field: Field) -> Option<&'a str> {
+        let v = self.value(field)?;
+        if v.is_empty() {
+            self.report(field, RowProblem::Required { field });
+            return None;
+        }
+        Some(v)
+    }
+
+    /// Reports every character outside JIS X 0208 or the roster rules, unchanged.
+    fn characters(&mut self, field: Field, value: &str) {
+        if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_control()) {
+            return;
+        }
+        for (i, ch) in value.chars().enumerate() {
+            let class = classify(ch);
+            if class != CharClass::Standard {
+                self.report(
+                    field,
+                    RowProblem::Character {
+                        field,
+                        ch,
+                        position: i + 1,
+                        class,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Validates one record. Problems are appended to `problems`; the row is returned only when
+/// none of them is an error.
+pub(crate) fn validate(
+    record: &RawRecord,
+    slots: &FieldSlots,
+    era_codes: &EraCodeMap,
+    problems: &mut Vec<Located>,
+) -> Option<RosterRow> {
+    let start = problems.len();
+    for cell in &record.cells {
+        if let Some(hex) = &cell.undecodable {
+            let field = slots
+                .slots
+                .iter()
+                .position(|s| s.and_then(|i| record.cells.get(i)) == Some(cell))
+                .map(|i| Field::STANDARD_ORDER[i]);
+            problems.push(Located {
+                column: Some(cell.column),
+                field,
+                problem: RowProblem::Undecodable {
+                    encoding: record.encoding,
+                    hex: hex.clone(),
+                },
+            });
+        }
+    }
+    if record.cells.len() < slots.needed_cells {
+        problems.push(Located {
+            column: None,
+            field: None,
+            problem: RowProblem::ColumnCount {
+                found: record.cells.len(),
+                expected: slots.needed_cells,
+            },
+        });
+    }
+    let mut c = RowCheck {
+        record,
+        slots,
+        problems,
+    };
+
+    let insurer = c.required(Field::InsurerNumber).and_then(|v| {
+        InsurerNumber::parse(v)
+            .map_err(|e| c.report(Field::InsurerNumber, RowProblem::Insurer(e)))
+            .ok()
+    });
+    let symbol = c.value(Field::Symbol).and_then(|v| {
+        c.characters(Field::Symbol, v);
+        card(&mut c, Field::Symbol, CardSymbol::parse(v))
+    });
+    let number = c.required(Field::Number).and_then(|v| {
+        let n = card(&mut c, Field::Number, CardNumber::parse(v))?;
+        if n.as_str().len() >= 8 {
+            let len = n.as_str().len();
+            c.report(Field::Number, RowProblem::NumberLong { len });
+        }
+        Some(n)
+    });
+    let branch = match c.value(Field::Branch) {
+        None => None,
+        Some("") => Some(None),
+        Some(v) => card(&mut c, Field::Branch, CardBranch::parse(v)).map(Some),
+    };
+    let kanji_name = text(&mut c, Field::KanjiName);
+    let kana_name = c.required(Field::KanaName).and_then(|v| kana(&mut c, v));
+    let sex = c.value(Field::Sex).and_then(|v| match v {
+        "" => Some(None),
+        "1" | "１" | "男" | "M" | "m" => Some(Some(Sex::Male)),
+        "2" | "２" | "女" | "F" | "f" => Some(Some(Sex::Female)),
+        _ => {
+            let value = v.to_owned();
+            c.report(Field::Sex, RowProblem::Sex { value });
+            None
+        }
+    });
+    let birth_date = c
+        .required(Field::BirthDate)
+        .and_then(|v| date(&mut c, Field::BirthDate, v, era_codes));
+    let relationship = c.required(Field::Relationship).and_then(|v| match v {
+        "1" | "１" | "本人" | "被保険者" => Some(Relationship::Insured),
+        "2" | "２" | "家族" | "被扶養者" => Some(Relationship::Dependent),
+        _ => {
+            let value = v.to_owned();
+            c.report(Field::Relationship, RowProblem::Relationship { value });
+            None
+        }
+    });
+    let relation_name = text(&mut c, Field::RelationName);
+    let acquired_on = optional_date(&mut c, Field::AcquiredOn, era_codes);
+    let lost_on = optional_date(&mut c, Field::LostOn, era_codes);
+    let voluntary = flag(&mut c, Field::VoluntaryContinuation);
+    let retiree = flag(&mut c, Field::SpecialRetiree);
+    let postal_code = postal(&mut c);
+    let address = text(&mut c, Field::Address);
+    if address.as_deref() == Some("") {
+        c.report(Field::Address, RowProblem::AddressMissing);
+    }
+
+    // Checks across fields, on whatever parsed.
+    if voluntary == Some(true) && retiree == Some(true) {
+        c.report(Field::SpecialRetiree, RowProblem::FlagsConflict);
+    }
+    if let (Some(ins), Some(flag)) = (&insurer, retiree) {
+        if ins.kind().is_special_retiree() != flag {
+            let law_code = ins.law_code().to_string();
+            c.report(
+                Field::SpecialRetiree,
+                RowProblem::SpecialRetireeMismatch { law_code },
+            );
+        }
+    }
+    if let (Some(rel), Some(name)) = (relationship, relation_name.as_deref()) {
+        let says_self = name == "本人";
+        let mismatch = match rel {
+            Relationship::Dependent => says_self,
+            Relationship::Insured => !name.is_empty() && !says_self,
+        };
+        if mismatch {
+            let relation = name.to_string();
+            c.report(
+                Field::RelationName,
+                RowProblem::RelationMismatch { relation },
+            );
+        }
+    }
+    if let (Some(Some(acq)), Some(Some(lost))) = (acquired_on, lost_on) {
+        if lost < acq {
+            let p = RowProblem::DateOrder {
+                earlier: Field::AcquiredOn,
+                later: Field::LostOn,
+            };
+            c.report(Field::LostOn, p);
+        }
+    }
+    if let (Some(birth), Some(Some(acq))) = (birth_date, acquired_on) {
+        if acq < birth {
+            let p = RowProblem::DateOrder {
+                earlier: Field::BirthDate,
+                later: Field::AcquiredOn,
+            };
+            c.report(Field::AcquiredOn, p);
+        }
+    }
+
+    let rejected = c.problems[start..]
+        .iter()
+        .any(|l| l.problem.severity() == crate::issue::Severity::Error);
+    if rejected {
+        return None;
+    }
+    Some(RosterRow {
+        insurer: insurer?,
+        symbol: symbol?,
+        number: number?,
+        branch: branch?,
+        kanji_name: kanji_name?,
+        kana_name: kana_name?,
+        sex: sex?,
+        birth_date: birth_date?,
+        relationship: relationship?,
+        relation_name: relation_name?,
+        acquired_on: acquired_on?,
+        lost_on: lost_on?,
+        voluntary_continuation: voluntary?,
+        special_retiree: retiree?,
+        postal_code: postal_code?,
+        address: address?,
+    })
+}
+
+fn card<T>(
+    c: &mut RowCheck<'_>,
+    field: Field,
+    parsed: Result<T, kencom_domain::CardError>,
+) -> Option<T> {
+    parsed
+        .map_err(|e| c.report(field, RowProblem::Card(e)))
+        .ok()
+}
+
+/// A free-text field: kept as written, unusual characters reported.
+fn text(c: &mut RowCheck<'_>, field: Field) -> Option<String> {
+    let v = c.value(field)?;
+    c.characters(field, v);
+    Some(v.to_owned())
+}
+
+/// カナ氏名: must be full-width katakana (half-width kana and hiragana are errors, reported
+/// with the character); spaces and small kana are warnings, because the eligibility key folds
+/// them but the admin should know the roster differs from what members type.
+fn kana(c: &mut RowCheck<'_>, v: &str) -> Option<String> {
+    if let Err(e) = check_katakana_name(v) {
+        // Report every half-width character, not only the first: a half-width name is the
+        // classic legacy-export mistake and the report must show what to fix.
+        let first_is_half = matches!(e, KanaError::HalfWidth { .. });
+        c.report(Field::KanaName, RowProblem::Kana(e));
+        if first_is_half {
+            for (i, ch) in v.chars().enumerate().skip(1) {
+                if ('\u{FF61}'..='\u{FF9F}').contains(&ch) {
+                    let problem = KanaError::HalfWidth {
+                        ch,
+                        position: i + 1,
+                    };
+                    c.report(Field::KanaName, RowProblem::Kana(problem));
+                }
+            }
+        }
+        return None;
+    }
+    if let Some(i) = v.chars().position(|ch| ch == ' ' || ch == '\u{3000}') {
+        c.report(Field::KanaName, RowProblem::KanaSpace { position: i + 1 });
+    }
+    if let Some((i, ch)) = v.chars().enumerate().find(|(_, ch)| {
+        matches!(
+            ch,
+            'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+        )
+    }) {
+        c.report(
+            Field::KanaName,
+            RowProblem::KanaSmall {
+                ch,
+                position: i + 1,
+            },
+        );
+    }
+    Some(v.to_owned())
+}
+
+/// 西暦 or 和暦 via `parse_date`; a bare 7-digit value is an era-coded date ("3350101") read
+/// with the file's era-code mapping.
+fn date(c: &mut RowCheck<'_>, field: Field, v: &str, era_codes: &EraCodeMap) -> Option<NaiveDate> {
+    let is_era_coded = v.chars().count() == 7
+        && v.chars()
+            .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch));
+    if let Some(d) = iso_date(v) {
+        return Some(d);
+    }
+    let parsed = if is_era_coded {
+        parse_era_coded_compact(v, era_codes)
+    } else {
+        parse_date(v)
+    };
+    parsed
+        .map_err(|source| c.report(field, RowProblem::Date { field, source }))
+        .ok()
+}
+
+/// Fast path for the standard layout's "YYYY-MM-DD", which is nearly every date of a large
+/// file; anything else (including an invalid ISO date, for its message) goes to `parse_date`.
+fn iso_date(v: &str) -> Option<NaiveDate> {
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r.clone())?.iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+}
+
+fn optional_date(
+    c: &mut RowCheck<'_>,
+    field: Field,
+    era_codes: &EraCodeMap,
+) -> Option<Option<NaiveDate>> {
+    let v = c.value(field)?;
+    if v.is_empty() {
+        return Some(None);
+    }
+    date(c, field, v, era_codes).map(Some)
+}
+
+fn flag(c: &mut RowCheck<'_>, field: Field) -> Option<bool> {
+    let v = c.value(field)?;
+    match v {
+        "" | "0" | "０" | "非該当" => Some(false),
+        "1" | "１" | "○" | "〇" | "該当" => Some(true),
+        _ => {
+            let value = v.to_owned();
+            c.report(field, RowProblem::Flag { field, value });
+            None
+        }
+    }
+}
+
+/// 郵便番号: "1000013", "100-0013", full-width digits and a leading 〒 are accepted and
+/// normalised to 7 ASCII digits; anything else is a warning (the row is still imported).
+fn postal(c: &mut RowCheck<'_>) -> Option<Option<String>> {
+    let v = c.value(Field::PostalCode)?;
+    if v.is_empty() {
+        c.report(Field::PostalCode, RowProblem::PostalMissing);
+        return Some(None);
+    }
+    let mut digits = String::with_capacity(7);
+    let mut ok = true;
+    for ch in v.trim_start_matches('〒').chars() {
+        match ch {
+            '0'..='9' => digits.push(ch),
+            '０'..='９' => digits.push(char::from(b'0' + (ch as u32 - '０' as u32) as u8)),
+            '-' | '－' | 'ー' | '−' | '‐' if digits.len() == 3 => {}
+            _ => ok = false,
+        }
+    }
+    if ok && digits.len() == 7 {
+        Some(Some(digits))
+    } else {
+        let value = v.to_owned();
+        c.report(Field::PostalCode, RowProblem::PostalInvalid { value });
+        Some(None)
+    }
+}

