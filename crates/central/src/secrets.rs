@@ -108,6 +108,17 @@ pub fn check_totp(secret_b32: &str, code: &str, now: Millis) -> bool {
         .unwrap_or(false)
 }
 
+/// The 30-second step a TOTP matches at `now` (±1 step), so a sign-in can refuse a code
+/// whose step was already used.
+pub fn matching_totp_step(secret_b32: &str, code: &str, now: Millis) -> Option<i64> {
+    let t = totp(secret_b32, "operator")?;
+    let step = now.max(0) / 30_000;
+    [step, step - 1, step + 1]
+        .into_iter()
+        .filter(|s| *s >= 0)
+        .find(|s| t.generate((*s * 30) as u64) == code.trim())
+}
+
 /// The TOTP for `now` (tests, demo tooling).
 pub fn current_totp(secret_b32: &str, now: Millis) -> String {
     totp(secret_b32, "operator")

@@ -40,6 +40,22 @@ async fn login_requires_password_and_totp() {
         )
         .await;
     assert_eq!(st, 401);
+    let (st, _) = s
+        .post(
+            "/api/v1/operator/auth/login",
+            None,
+            &json!({"login_id": "agent01", "password": o.password, "totp": totp}),
+        )
+        .await;
+    assert_eq!(st, 200, "password + current TOTP sign in");
+    let (st, _) = s
+        .post(
+            "/api/v1/operator/auth/login",
+            None,
+            &json!({"login_id": "agent01", "password": o.password, "totp": totp}),
+        )
+        .await;
+    assert_eq!(st, 401, "a TOTP code signs in only once");
     let token = s.token("agent01").await;
     let (st, me) = s.get("/api/v1/operator/me", Some(&token)).await;
     assert_eq!((st, me["role"].as_str()), (200, Some("agent")));

@@ -5,7 +5,8 @@
 # Env: CARGO_TARGET_DIR (default target), ST_VENV (default $CARGO_TARGET_DIR/st-venv),
 #      ST_MAX_EXAMPLES (default 25), ST_TOKEN_ROLE (operator login, default super01).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../../.." && pwd)"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 venv="${ST_VENV:-$target/st-venv}"
 login="${ST_TOKEN_ROLE:-super01}"
@@ -52,7 +53,9 @@ for op in "GET /api/v1/operator/members" "POST /api/v1/operator/insurers/{id}/ma
           "POST /api/v1/portal/inquiries" "POST /api/v1/operator/operators/{id}/role"; do
     printf '[[operations]]\ninclude-method = "%s"\ninclude-path = "%s"\nchecks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]\n\n' "${op%% *}" "${op#* }" >> "$work/schemathesis.toml"
 done
-SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$(cd "$(dirname "$0")" && pwd)" \
+# Run from the temp dir: schemathesis keeps a .schemathesis/ cache in its working directory.
+cd "$work"
+SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$here" \
 "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$base/openapi.json" \
     --max-examples "${ST_MAX_EXAMPLES:-25}" \
     --exclude-path /api/v1/operator/auth/logout \

@@ -86,31 +86,61 @@ pub fn challenge(
     })
 }
 
-/// Log in. Outer Err rolls back; `Ok(Err(_))` commits the recorded attempt and answers
-/// with the error.
-pub fn login(
+/// What the first phase of a login found; the password is checked between the phases,
+/// off the write transaction (argon2 is deliberately slow and SQLite has one writer).
+#[derive(Clone, Debug)]
+pub struct Gate {
+    account_id: i64,
+    password_hash: String,
+    level: i64,
+    client: &'static str,
+}
+
+impl Gate {
+    /// The stored hash to verify the password against.
+    pub fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
+fn client_name(c: ClientKind) -> &'static str {
+    match c {
+        ClientKind::App => "app",
+        ClientKind::Browser => "browser",
+    }
+}
+
+fn attempt(
+    now: Millis,
+    ip: &str,
+    account_id: Option<i64>,
+    client: &str,
+    level: i64,
+    outcome: &str,
+) -> LoginAttemptRow {
+    LoginAttemptRow {
+        at: now,
+        ip: ip.into(),
+        account_id,
+        client: client.into(),
+        captcha_level: level,
+        outcome: outcome.into(),
+    }
+}
+
+/// Phase 1: CAPTCHA (consumed), account, lock. `Ok(Err(_))` commits the recorded attempt
+/// and answers with the error.
+pub fn gate(
     tx: &mut dyn Tx,
     cfg: &Config,
     now: Millis,
     ip: &str,
     req: &MemberLoginRequest,
-) -> ApiResult<Result<MemberLoginResponse, ApiError>> {
+) -> ApiResult<Result<Gate, ApiError>> {
     let account = tx.account_by_email(&req.email)?;
-    let level = required_level(tx, cfg, now, ip, account.as_ref().map(|a| a.id), req.client)?;
-    let client = match req.client {
-        ClientKind::App => "app",
-        ClientKind::Browser => "browser",
-    };
-    let record = |tx: &mut dyn Tx, outcome: &str| {
-        tx.insert_login_attempt(&LoginAttemptRow {
-            at: now,
-            ip: ip.into(),
-            account_id: account.as_ref().map(|a| a.id),
-            client: client.into(),
-            captcha_level: level,
-            outcome: outcome.into(),
-        })
-    };
+    let account_id = account.as_ref().map(|a| a.id);
+    let level = required_level(tx, cfg, now, ip, account_id, req.client)?;
+    let client = client_name(req.client);
     if level > 0 {
         let solved = match (&req.captcha_id, &req.captcha_answer) {
             (Some(id), Some(answer)) => tx.take_captcha(id, now)?.is_some_and(|c| {
@@ -122,25 +152,62 @@ pub fn login(
             _ => false,
         };
         if !solved {
-            record(tx, "captcha_required")?;
+            tx.insert_login_attempt(&attempt(
+                now,
+                ip,
+                account_id,
+                client,
+                level,
+                "captcha_required",
+            ))?;
             return Ok(Err(ApiError::unauthorized(
                 "captcha_required",
                 format!("画像認証が必要です (level {level})"),
             )));
         }
     }
-    let Some(account) = account.clone() else {
-        record(tx, "unknown_account")?;
+    let Some(account) = account else {
+        tx.insert_login_attempt(&attempt(now, ip, None, client, level, "unknown_account"))?;
         return Ok(Err(invalid_credentials()));
     };
     if account.locked_until.is_some_and(|t| t > now) {
-        record(tx, "locked")?;
+        tx.insert_login_attempt(&attempt(now, ip, account_id, client, level, "locked"))?;
         return Ok(Err(ApiError::forbidden(
             "account_locked",
             "ログインが一時的にロックされています",
         )));
     }
-    if !verify_password(&req.password, &account.password_hash) {
+    Ok(Ok(Gate {
+        account_id: account.id,
+        password_hash: account.password_hash,
+        level,
+        client,
+    }))
+}
+
+/// Phase 3: record the password check's outcome; on success open a member session.
+pub fn finish(
+    tx: &mut dyn Tx,
+    cfg: &Config,
+    now: Millis,
+    ip: &str,
+    g: &Gate,
+    password_ok: bool,
+) -> ApiResult<Result<MemberLoginResponse, ApiError>> {
+    let account = tx
+        .get_account(g.account_id)?
+        .ok_or_else(invalid_credentials)?;
+    let record = |tx: &mut dyn Tx, outcome: &str| {
+        tx.insert_login_attempt(&attempt(
+            now,
+            ip,
+            Some(account.id),
+            g.client,
+            g.level,
+            outcome,
+        ))
+    };
+    if !password_ok {
         let lock = (account.failed_logins + 1 >= cfg.lock_after_failures)
             .then_some(now + cfg.lock_duration);
         tx.record_failed_login(account.id, lock)?;
@@ -166,6 +233,24 @@ pub fn login(
     Ok(Ok(MemberLoginResponse {
         session_token: token,
     }))
+}
+
+/// All three phases in one transaction (the demo seeder, which is already off the runtime
+/// and alone on the database).
+pub fn login(
+    tx: &mut dyn Tx,
+    cfg: &Config,
+    now: Millis,
+    ip: &str,
+    req: &MemberLoginRequest,
+) -> ApiResult<Result<MemberLoginResponse, ApiError>> {
+    match gate(tx, cfg, now, ip, req)? {
+        Err(e) => Ok(Err(e)),
+        Ok(g) => {
+            let ok = verify_password(&req.password, &g.password_hash);
+            finish(tx, cfg, now, ip, &g, ok)
+        }
+    }
 }
 
 fn invalid_credentials() -> ApiError {

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::flows;
 use crate::http::extract::{ApiJson, ApiPath, Op};
 use crate::http::{mutate, MutCtx, Mutated};
-use crate::secrets::{check_totp, verify_password};
+use crate::secrets::{matching_totp_step, verify_password};
 use crate::state::AppState;
 
 /// A real argon2id hash verified for unknown IDs, so response time does not reveal which
@@ -44,10 +44,14 @@ pub async fn login(
         found.as_ref().map(|o| o.password_hash.clone()),
         found.as_ref().map(|o| o.totp_secret.clone()),
     );
-    let ok = tokio::task::spawn_blocking(move || {
+    let step = tokio::task::spawn_blocking(move || {
         let stored = hash.unwrap_or_else(|| dummy_hash().to_string());
         let pw_ok = verify_password(&pw, &stored);
-        pw_ok && secret.is_some_and(|s| check_totp(&s, &totp, now))
+        if pw_ok {
+            secret.and_then(|s| matching_totp_step(&s, &totp, now))
+        } else {
+            None
+        }
     })
     .await
     .map_err(|_| ApiError::internal("verify task"))?;
@@ -55,8 +59,9 @@ pub async fn login(
     let out = st
         .store
         .write(move |tx| {
-            match (&found, ok) {
-                (Some(o), true) => {
+            match (&found, step) {
+                // A step must be newer than the last sign-in's: each code works once.
+                (Some(o), Some(step)) if tx.advance_totp_step(o.id, step)? => {
                     flows::auth::audit_login(tx, now, Some(o), true)?;
                     Ok(Ok(flows::auth::open_session(tx, &cfg, now, o, None)?))
                 }

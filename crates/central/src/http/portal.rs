@@ -127,10 +127,24 @@ pub async fn login(
     flows::check_len("email", &req.email, 1, 254)?;
     flows::check_len("password", &req.password, 1, 100)?;
     let (cfg, now) = (st.config.clone(), st.clock.now());
-    // argon2 verification runs inside the blocking store task, off the async runtime.
+    // Three phases so argon2 runs off the write transaction: gate (CAPTCHA, account,
+    // lock) → verify on a blocking thread → record the outcome.
+    let (cfg2, ip2, req2) = (cfg.clone(), ip.clone(), req.clone());
+    let gate = match st
+        .store
+        .write(move |tx| flows::login::gate(tx, &cfg2, now, &ip2, &req2))
+        .await?
+    {
+        Ok(g) => g,
+        Err(e) => return Err(e),
+    };
+    let (pw, hash) = (req.password.clone(), gate.password_hash().to_string());
+    let ok = tokio::task::spawn_blocking(move || crate::secrets::verify_password(&pw, &hash))
+        .await
+        .map_err(|_| crate::error::ApiError::internal("verify task"))?;
     let out = st
         .store
-        .write(move |tx| flows::login::login(tx, &cfg, now, &ip, &req))
+        .write(move |tx| flows::login::finish(tx, &cfg, now, &ip, &gate, ok))
         .await?;
     Ok(Json(out?))
 }

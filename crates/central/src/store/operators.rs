@@ -70,6 +70,9 @@ pub trait OperatorRepo {
     /// Revoke every session of a family but its newest (after a refresh rotation the old
     /// access token must stop working).
     fn revoke_sessions_except_newest(&mut self, family: &str, now: Millis) -> StoreResult<()>;
+    /// Record the TOTP step of a sign-in; false when it is not newer than the last one
+    /// (the code was already used).
+    fn advance_totp_step(&mut self, id: i64, step: i64) -> StoreResult<bool>;
     /// Revoke every session of an operator.
     fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()>;
 }

@@ -120,6 +120,8 @@ impl TestServer {
     /// Sign in; returns the token pair JSON.
     pub async fn login_pair(&self, login: &str) -> Value {
         let o = self.operator(login);
+        // A TOTP code signs in once: move to the next 30 s step like a person would wait.
+        self.clock.advance(30_000);
         let totp = kencom_central::secrets::current_totp(&o.totp_secret, self.clock.now());
         let r = self
             .post(

@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search_indexes",
         sql: include_str!("migrations/0002_search_indexes.sql"),
     },
+    Migration {
+        version: 3,
+        name: "totp_replay",
+        sql: include_str!("migrations/0003_totp_replay.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).
@@ -93,11 +98,11 @@ mod tests {
     #[test]
     fn schema_applies_and_is_recorded() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 2);
+        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 3);
         assert!(table_exists(&conn, "audit_log"));
         assert_eq!(
             migrate(&mut conn, MIGRATIONS).unwrap(),
-            2,
+            3,
             "re-running applies nothing twice"
         );
     }
@@ -118,7 +123,7 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 3,
+                version: 4,
                 name: "half",
                 sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);",
             },
@@ -130,7 +135,7 @@ mod tests {
         );
         assert_eq!(
             current_version(&conn).unwrap(),
-            2,
+            3,
             "a failing migration must not be recorded"
         );
     }
@@ -153,14 +158,14 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 3,
+                version: 4,
                 name: "extra",
                 sql: "CREATE TABLE extra (x INTEGER);",
             },
         ];
         backup_then_migrate(&mut conn, &path, &next).unwrap();
         assert!(
-            dir.path().join("c.db.bak-v2").exists(),
+            dir.path().join("c.db.bak-v3").exists(),
             "the pre-upgrade file must be kept"
         );
     }

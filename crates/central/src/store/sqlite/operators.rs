@@ -127,6 +127,12 @@ impl OperatorRepo for SqliteTx<'_> {
         )?;
         Ok(())
     }
+    fn advance_totp_step(&mut self, id: i64, step: i64) -> StoreResult<bool> {
+        Ok(self.0.execute(
+            "UPDATE operators SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2",
+            params![id, step],
+        )? == 1)
+    }
     fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()> {
         self.0.execute("UPDATE operator_sessions SET revoked_at = ?2 WHERE operator_id = ?1 AND revoked_at IS NULL", params![operator_id, now])?;
         Ok(())

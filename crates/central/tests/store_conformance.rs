@@ -1,0 +1,206 @@
+//! Backend conformance: the repository semantics every `store::Backend` must provide,
+//! written against `Store` only (no SQL), run here for SQLite. A PostgreSQL backend calls
+//! `suite` with its own `Store` and must pass unchanged.
+
+use std::sync::Arc;
+
+use kencom_central::audit::{self, AuditEvent};
+use kencom_central::store::idempotency::IdempotencyRow;
+use kencom_central::store::roster::{MemberQuery, RosterRow};
+use kencom_central::store::sqlite::SqliteStore;
+use kencom_central::store::{Scope, Store};
+
+fn row(insurer_id: i64, number: &str, kana: &str) -> RosterRow {
+    RosterRow {
+        id: 0,
+        insurer_id,
+        insurer_number: "06133425".into(),
+        card_symbol: "11".into(),
+        card_number: number.into(),
+        card_number_key: number.into(),
+        branch: "00".into(),
+        name_kanji: "試験".into(),
+        name_kana: kana.into(),
+        kana_key: kencom_domain::name_key(kana).key,
+        birth_date: "1980-01-01".into(),
+        sex: String::new(),
+        relation: "insured".into(),
+        voluntary_continuation: false,
+        special_retiree: false,
+        qualified_on: "2020-04-01".into(),
+        disqualified_on: None,
+        synced_at: Some(1),
+        postal_code: "1000013".into(),
+        address: "東京都千代田区霞が関1丁目".into(),
+    }
+}
+
+async fn suite(store: Store) {
+    // Insurers + roster + scoping.
+    let (a, b) = store
+        .write(|tx| {
+            let a = tx.insert_insurer("A健保", true, "1000013", "東京都", 0)?;
+            let b = tx.insert_insurer("B健保", true, "1000013", "東京都", 0)?;
+            tx.add_insurer_number(a, "06133425", "primary")?;
+            tx.insert_roster_member(&row(a, "1111111", "ヤマダタロウ"))?;
+            tx.insert_roster_member(&row(b, "2222222", "ヤマダハナコ"))?;
+            Ok((a, b))
+        })
+        .await
+        .unwrap();
+    let (all, only_a) = store
+        .read(move |tx| {
+            let q = MemberQuery {
+                kana_key: Some("ヤマダ".into()),
+                limit: 10,
+                ..Default::default()
+            };
+            Ok((
+                tx.search_members(&Scope::All, &q)?.1,
+                tx.search_members(&Scope::Insurer(a), &q)?.1,
+            ))
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (all, only_a),
+        (2, 1),
+        "a scoped search sees only its insurer's rows"
+    );
+    let short = store
+        .read(|tx| {
+            Ok(tx
+                .search_members(
+                    &Scope::All,
+                    &MemberQuery {
+                        kana_key: Some("ヤマ".into()),
+                        limit: 10,
+                        ..Default::default()
+                    },
+                )?
+                .1)
+        })
+        .await
+        .unwrap();
+    assert_eq!(short, 2, "1–2 character keys search by prefix");
+    let other = store
+        .read(move |tx| Ok(tx.get_insurer(&Scope::Insurer(a), b)?))
+        .await
+        .unwrap();
+    assert!(
+        other.is_none(),
+        "another insurer is not found through a scoped read"
+    );
+
+    // Activation tokens: a new one invalidates the live ones.
+    store
+        .write(|tx| {
+            let acc = tx.insert_account("x@example.jp", "x@example.jp", "h", None, 0)?;
+            tx.insert_activation_token(acc, "t1", 0, 10)?;
+            assert_eq!(tx.invalidate_activation_tokens(acc, 1)?, 1);
+            tx.insert_activation_token(acc, "t2", 1, 11)?;
+            assert!(tx
+                .activation_by_hash("t1")?
+                .unwrap()
+                .invalidated_at
+                .is_some());
+            assert!(tx
+                .activation_by_hash("t2")?
+                .unwrap()
+                .invalidated_at
+                .is_none());
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+    // Once per person: linking a roster row twice is a conflict.
+    let res = store
+        .write(|tx| {
+            let m = tx
+                .search_members(
+                    &Scope::All,
+                    &MemberQuery {
+                        card_number_key: Some("1111111".into()),
+                        limit: 1,
+                        ..Default::default()
+                    },
+                )?
+                .0[0]
+                .member
+                .id;
+            let a1 = tx.insert_account("p@example.jp", "p@example.jp", "h", None, 0)?;
+            let a2 = tx.insert_account("q@example.jp", "q@example.jp", "h", None, 0)?;
+            tx.activate_account(a1, m, 0)?;
+            Ok(tx.activate_account(a2, m, 0).is_err())
+        })
+        .await
+        .unwrap();
+    assert!(res, "a roster member links to one account only");
+
+    // A failed closure rolls everything back.
+    let before = store
+        .read(|tx| Ok(tx.account_by_email("r@example.jp")?.is_some()))
+        .await
+        .unwrap();
+    let _ = store
+        .write(|tx| {
+            tx.insert_account("r@example.jp", "r@example.jp", "h", None, 0)?;
+            Err::<(), _>(kencom_central::error::ApiError::bad_request("x", "x"))
+        })
+        .await;
+    let after = store
+        .read(|tx| Ok(tx.account_by_email("r@example.jp")?.is_some()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (before, after),
+        (false, false),
+        "an error rolls the transaction back"
+    );
+
+    // Idempotency records round-trip and purge by age.
+    store
+        .write(|tx| {
+            let r = IdempotencyRow {
+                route: "POST /x".into(),
+                body_hash: "h".into(),
+                status: 201,
+                response: "{}".into(),
+                created_at: 5,
+            };
+            tx.put_idempotency(1, "k", &r)?;
+            assert!(
+                tx.put_idempotency(1, "k", &r).is_err(),
+                "a key is stored once"
+            );
+            assert_eq!(tx.get_idempotency(1, "k")?.unwrap().status, 201);
+            assert!(
+                tx.get_idempotency(2, "k")?.is_none(),
+                "keys are per operator"
+            );
+            assert_eq!(tx.purge_idempotency(6)?, 1);
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+    // The audit chain appends and verifies.
+    let (checked, bad) = store
+        .write(|tx| {
+            for i in 0..5 {
+                audit::append(tx, i, AuditEvent::system("test").detail(format!("{i}")))?;
+            }
+            audit::verify(tx)
+        })
+        .await
+        .unwrap();
+    assert_eq!((checked, bad), (5, None));
+}
+
+#[tokio::test]
+async fn sqlite_backend_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::open(&dir.path().join("c.db")).unwrap();
+    suite(Store::new(Arc::new(sqlite))).await;
+}
