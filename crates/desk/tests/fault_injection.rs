@@ -5,6 +5,9 @@
 //! 0 lost actions, 0 duplicated notes or reissues (counted on the server), 0 invisible
 //! rejections.
 //!
+//! A lost session is covered once at the end: the refresh token disappears, the operator
+//! signs in again, and the queue written before is still there and drains.
+//!
 //! `KENCOM_FAULT_SCHEDULES` sets the number of schedules, `KENCOM_FAULT_SEED` the seed
 //! (printed, so a failure can be replayed).
 mod support;
@@ -101,6 +104,7 @@ async fn no_action_is_lost_or_sent_twice_under_faults_and_kills() {
     let mut input = sign_in_input(&central, "agent01");
     input.central_url = proxy.base.clone();
     desk.sign_in(input).await.unwrap();
+    let signed_in_at = std::time::Instant::now();
 
     // A case about a member with a passed verification, so reissues are allowed.
     let queue = desk.inquiries(Some("new".into()), 1).await.unwrap();
@@ -166,6 +170,30 @@ async fn no_action_is_lost_or_sent_twice_under_faults_and_kills() {
             drain(&desk, &host).await;
         }
     }
+    // Lost session while actions wait: the note cannot leave (503), the refresh token is
+    // gone (expired / revoked), the desk restarts signed out; after a new sign-in the queue
+    // is intact and the note arrives exactly once.
+    proxy.script.clear();
+    for _ in 0..3 {
+        proxy.script.push(Fault::Unavailable);
+    }
+    let waiting = desk
+        .add_note(case_id, "written before the session ended".into())
+        .await
+        .unwrap();
+    assert!(!waiting.sent, "the note waits while the server answers 503");
+    host.vault.0.lock().unwrap().remove("refresh-token");
+    drop(desk);
+    desk = Arc::new(Desk::new(host.clone()));
+    assert!(desk.session().await.unwrap().operator.is_none());
+    // One-time TOTP codes: the first sign-in's code must not be reused.
+    let since = signed_in_at.elapsed();
+    if since < std::time::Duration::from_secs(31) {
+        tokio::time::sleep(std::time::Duration::from_secs(31) - since).await;
+    }
+    let mut input = sign_in_input(&central, "agent01");
+    input.central_url = proxy.base.clone();
+    desk.sign_in(input).await.unwrap();
     proxy.script.clear();
     drain(&desk, &host).await;
 

@@ -109,13 +109,15 @@ impl Proxy {
                     let Some(req) = read_request(&mut client).await else {
                         return;
                     };
-                    let fault = if req.starts_with(b"POST ")
-                        && !req.windows(11).any(|w| w == b"/auth/login")
-                    {
-                        script.next()
-                    } else {
-                        Fault::Pass
-                    };
+                    // Sessions are not the subject here: a lost refresh response makes
+                    // the server revoke the login (reuse detection) and one-time TOTP codes
+                    // limit re-sign-ins, so faults hit case mutations only.
+                    let fault =
+                        if req.starts_with(b"POST ") && !req.windows(6).any(|w| w == b"/auth/") {
+                            script.next()
+                        } else {
+                            Fault::Pass
+                        };
                     match fault {
                         Fault::Pass => {
                             if let Some(r) = forward(&upstream, &req).await {
