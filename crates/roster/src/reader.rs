@@ -320,7 +320,7 @@ impl<R: Read> Iterator for RosterReader<'_, R> {
         }
         match self.read_next() {
             Ok(Some(record)) => {
-                if self.summary.records % PROGRESS_EVERY == 0 {
+                if self.summary.records.is_multiple_of(PROGRESS_EVERY) {
                     self.report_progress();
                 }
                 Some(Ok(record))

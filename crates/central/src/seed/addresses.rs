@@ -38,7 +38,7 @@ const BUILDINGS: &[&str] = &[
 pub fn address(a: u32, b: u32, c: u32, d: u32) -> (String, String) {
     let (postal, town) = TOWNS[(a as usize) % TOWNS.len()];
     let mut addr = format!("{town}{}丁目{}番{}号", b % 5 + 1, c % 20 + 1, d % 30 + 1);
-    if d % 3 == 0 {
+    if d.is_multiple_of(3) {
         addr.push_str(&format!(
             " {}{}号室",
             BUILDINGS[(b as usize) % BUILDINGS.len()],
