@@ -48,7 +48,8 @@ async fn a_note_written_offline_arrives_exactly_once() {
     let inquiry_id = id.trim_start_matches("inquiry-row-").to_owned();
     app.click(&format!("[data-testid=claim-{inquiry_id}]"))
         .await;
-    app.wait_text("[data-testid=case-view]", |_| true).await;
+    app.wait_text("[data-testid=case-status]", |_| true).await;
+    app.wait_text("[data-testid=note-input]", |_| true).await;
 
     // Offline: the note waits.
     central.stop().await;

@@ -31,6 +31,19 @@ const outcome = (c: CaseDetail, message = "記録しました。") => async () =
 });
 
 describe("CaseScreen", () => {
+  it("renders a cause that applies twice (regression: duplicate keyed-each key)", async () => {
+    const diag = caseUnlinked.inquiryDiagnosis;
+    if (!diag) throw new Error("fixture needs an inquiry diagnosis");
+    const cause = {
+      code: "eligibility_failed_unmatched",
+      title_ja: "保険証照会の失敗（名簿の該当者なし）",
+      evidence: ["2026-11-10 照会結果 name_mismatch"],
+      suggested_reply_ja: "ご入力内容をご確認ください。",
+    };
+    await render({ ...caseUnlinked, inquiryDiagnosis: { ...diag, causes: [cause, cause] } });
+    expect(view.byTestId("case-status")).not.toBeNull();
+  });
+
   it("shows the inquiry with the desk's checks and ranked candidates", async () => {
     await render({
       ...caseUnlinked,
