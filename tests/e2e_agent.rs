@@ -9,29 +9,6 @@ mod support;
 use fantoccini::Locator;
 use support::central::Central;
 
-async fn fill(app: &support::App, css: &str, text: &str) {
-    app.wait_text(css, |_| true).await;
-    let el = app.client.find(Locator::Css(css)).await.unwrap();
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
-async fn select(app: &support::App, css: &str, value: &str) {
-    app.wait_text(css, |_| true).await;
-    app.client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
-}
-
-async fn enabled(app: &support::App, css: &str) -> bool {
-    let el = app.client.find(Locator::Css(css)).await.unwrap();
-    el.attr("disabled").await.unwrap().is_none()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn agent_signs_in_diagnoses_verifies_and_reissues() {
     let central = Central::start().await;
@@ -39,17 +16,15 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
 
     // Sign-in: a wrong TOTP is refused with a Japanese message on the TOTP field.
     app.wait_text("[data-testid=signin-submit]", |_| true).await;
-    fill(&app, "[data-testid=signin-url]", &central.base).await;
-    fill(&app, "[data-testid=signin-login-id]", "agent01").await;
-    fill(
-        &app,
+    app.fill("[data-testid=signin-url]", &central.base).await;
+    app.fill("[data-testid=signin-login-id]", "agent01").await;
+    app.fill(
         "[data-testid=signin-password]",
         &central.password("agent01"),
     )
     .await;
     let good: u32 = central.totp("agent01").parse().unwrap();
-    fill(
-        &app,
+    app.fill(
         "[data-testid=signin-totp]",
         &format!("{:06}", (good + 500_000) % 1_000_000),
     )
@@ -66,7 +41,8 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
     );
     app.screenshot("e2e-agent-01-signin-wrong-totp").await;
 
-    fill(&app, "[data-testid=signin-totp]", &central.totp("agent01")).await;
+    app.fill("[data-testid=signin-totp]", &central.totp("agent01"))
+        .await;
     app.click("[data-testid=signin-submit]").await;
     let who = app
         .wait_text("[data-testid=status-operator]", |t| t.contains("窓口"))
@@ -105,41 +81,43 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
     assert!(cause.contains("a***") || cause.contains("別のメールアドレス") || !cause.is_empty());
     app.screenshot("e2e-agent-03-case-diagnosis").await;
     assert!(
-        !enabled(&app, "[data-testid=action-reissue]").await,
+        !app.enabled("[data-testid=action-reissue]").await,
         "locked before verification"
     );
 
     // A failed verification keeps the actions locked.
-    select(&app, "[data-testid=factor-name_kana]", "match").await;
-    select(&app, "[data-testid=factor-birth_date]", "mismatch").await;
+    app.select("[data-testid=factor-name_kana]", "match").await;
+    app.select("[data-testid=factor-birth_date]", "mismatch")
+        .await;
     app.click("[data-testid=verify-submit]").await;
     app.wait_text("[data-testid=verification-result]", |t| {
         t.contains("不合格")
     })
     .await;
     assert!(
-        !enabled(&app, "[data-testid=action-reissue]").await,
+        !app.enabled("[data-testid=action-reissue]").await,
         "a failed verification must not unlock"
     );
     app.screenshot("e2e-agent-04-verification-failed").await;
 
     // A passed one (3 items) unlocks; reissue shows the expected arrival.
-    select(&app, "[data-testid=factor-name_kana]", "match").await;
-    select(&app, "[data-testid=factor-birth_date]", "match").await;
-    select(&app, "[data-testid=factor-insurer_name]", "match").await;
+    app.select("[data-testid=factor-name_kana]", "match").await;
+    app.select("[data-testid=factor-birth_date]", "match").await;
+    app.select("[data-testid=factor-insurer_name]", "match")
+        .await;
     app.click("[data-testid=verify-submit]").await;
     app.wait_text("[data-testid=verification-result]", |t| {
         t.contains("合格") && !t.contains("不合格")
     })
     .await;
     for _ in 0..50 {
-        if enabled(&app, "[data-testid=action-reissue]").await {
+        if app.enabled("[data-testid=action-reissue]").await {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(
-        enabled(&app, "[data-testid=action-reissue]").await,
+        app.enabled("[data-testid=action-reissue]").await,
         "a passed verification unlocks"
     );
     app.click("[data-testid=action-reissue]").await;
@@ -157,7 +135,7 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
 
     // The other screens an agent visits.
     app.click("[data-testid=nav-members]").await;
-    fill(&app, "[data-testid=search-kana]", "ケンコウ").await;
+    app.fill("[data-testid=search-kana]", "ケンコウ").await;
     app.click("[data-testid=search-submit]").await;
     app.wait_text("[data-testid=search-results]", |t| t.contains("ケンコウ"))
         .await;

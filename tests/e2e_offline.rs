@@ -6,28 +6,21 @@ mod support;
 use fantoccini::Locator;
 use support::central::Central;
 
-async fn fill(app: &support::App, css: &str, text: &str) {
-    app.wait_text(css, |_| true).await;
-    let el = app.client.find(Locator::Css(css)).await.unwrap();
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_note_written_offline_arrives_exactly_once() {
     let mut central = Central::start().await;
     let app = support::App::launch(&[("KENCOM_CENTRAL_URL", &central.base)]).await;
 
     app.wait_text("[data-testid=signin-submit]", |_| true).await;
-    fill(&app, "[data-testid=signin-url]", &central.base).await;
-    fill(&app, "[data-testid=signin-login-id]", "agent02").await;
-    fill(
-        &app,
+    app.fill("[data-testid=signin-url]", &central.base).await;
+    app.fill("[data-testid=signin-login-id]", "agent02").await;
+    app.fill(
         "[data-testid=signin-password]",
         &central.password("agent02"),
     )
     .await;
-    fill(&app, "[data-testid=signin-totp]", &central.totp("agent02")).await;
+    app.fill("[data-testid=signin-totp]", &central.totp("agent02"))
+        .await;
     app.click("[data-testid=signin-submit]").await;
     app.wait_text("[data-testid=status-operator]", |t| t.contains("窓口"))
         .await;
@@ -54,7 +47,7 @@ async fn a_note_written_offline_arrives_exactly_once() {
     // Offline: the note waits.
     central.stop().await;
     let text = "電話が切れたため、折り返し予定（オフラインで記録）";
-    fill(&app, "[data-testid=note-input]", text).await;
+    app.fill("[data-testid=note-input]", text).await;
     app.click("[data-testid=note-submit]").await;
     app.wait_text("[data-testid=case-message]", |t| t.contains("送信待ち"))
         .await;

@@ -158,6 +158,32 @@ impl App {
         }
     }
 
+    /// Replace the text of the input matching `css`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        self.wait_text(css, |_| true).await;
+        let el = self.client.find(Locator::Css(css)).await.unwrap();
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Choose `value` in the <select> matching `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait_text(css, |_| true).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    }
+
+    /// Whether the control matching `css` is enabled.
+    pub async fn enabled(&self, css: &str) -> bool {
+        let el = self.client.find(Locator::Css(css)).await.unwrap();
+        el.attr("disabled").await.unwrap().is_none()
+    }
+
     /// Click the element matching `css`, waiting for it to appear.
     pub async fn click(&self, css: &str) {
         self.wait_text(css, |_| true).await;
