@@ -54,18 +54,7 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
     let row = "[data-kana='ケンコウタロウ'][data-type='checkup_code']";
     app.wait_text(row, |_| true).await;
     app.screenshot("e2e-agent-02-queue").await;
-    let id = app
-        .client
-        .find(Locator::Css(row))
-        .await
-        .unwrap()
-        .attr("data-testid")
-        .await
-        .unwrap()
-        .unwrap();
-    let inquiry_id = id.trim_start_matches("inquiry-row-").to_owned();
-    app.click(&format!("[data-testid=claim-{inquiry_id}]"))
-        .await;
+    app.claim_row(row).await;
 
     // The case: link the candidate, see the cause.
     app.wait_text("[data-testid=case-view]", |_| true).await;

@@ -28,19 +28,7 @@ async fn a_note_written_offline_arrives_exactly_once() {
     // Take 山田 花子's inquiry.
     app.click("[data-testid=nav-inquiries]").await;
     let row = "[data-type='registration'][data-kana^='ヤマダ']";
-    app.wait_text(row, |_| true).await;
-    let id = app
-        .client
-        .find(Locator::Css(row))
-        .await
-        .unwrap()
-        .attr("data-testid")
-        .await
-        .unwrap()
-        .unwrap();
-    let inquiry_id = id.trim_start_matches("inquiry-row-").to_owned();
-    app.click(&format!("[data-testid=claim-{inquiry_id}]"))
-        .await;
+    app.claim_row(row).await;
     app.wait_text("[data-testid=case-status]", |_| true).await;
     app.wait_text("[data-testid=note-input]", |_| true).await;
 

@@ -178,6 +178,24 @@ impl App {
             .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
     }
 
+    /// Claim the inquiry whose queue row matches `row`; returns the inquiry id.
+    pub async fn claim_row(&self, row: &str) -> String {
+        self.wait_text(row, |_| true).await;
+        let id = self
+            .client
+            .find(Locator::Css(row))
+            .await
+            .unwrap()
+            .attr("data-testid")
+            .await
+            .unwrap()
+            .expect("queue rows carry data-testid");
+        let inquiry_id = id.trim_start_matches("inquiry-row-").to_owned();
+        self.click(&format!("[data-testid=claim-{inquiry_id}]"))
+            .await;
+        inquiry_id
+    }
+
     /// Whether the control matching `css` is enabled.
     pub async fn enabled(&self, css: &str) -> bool {
         let el = self.client.find(Locator::Css(css)).await.unwrap();
