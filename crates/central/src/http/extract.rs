@@ -56,6 +56,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 ApiError::bad_request("body_unreadable", "request body could not be read")
             }
         })?;
+        // Every request body of this API is an object. serde would also build a struct from
+        // a JSON array (as a sequence), so `[]` could pass for a body whose fields are all
+        // optional: refuse any other top-level value here, once, for every endpoint.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(_) => {
+                    ApiError::invalid("invalid_body", "", "request body must be a JSON object")
+                }
+                Err(_) => ApiError::bad_request("malformed_json", "request body is not valid JSON"),
+            });
+        }
         parse_json(&bytes).map(ApiJson)
     }
 }
