@@ -23,6 +23,7 @@ pub const APT_PACKAGES: &[&str] = &[
     "gnome-keyring",
     "libsecret-tools",
     "imagemagick",
+    "librsvg2-bin",
     "poppler-utils",
     "fonts-ipaexfont-gothic",
     // schemathesis runs from a venv (Debian's python3 needs this for `python3 -m venv`).

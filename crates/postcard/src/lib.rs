@@ -184,6 +184,38 @@ pub fn render<W: Write>(
     Ok(stats)
 }
 
+/// The two sides of one card as SVG documents (100 × 148 mm): the same layout, glyph
+/// positions and barcode as [`render`] writes into the PDF, for an on-screen preview.
+#[derive(Clone)]
+pub struct CardSvg {
+    /// 宛名面: postal code, address, name + 様, barcode, sender.
+    pub address_side: String,
+    /// 通信面: the notice and the code.
+    pub inner_side: String,
+}
+
+impl std::fmt::Debug for CardSvg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The inner side carries the checkup code.
+        f.write_str("CardSvg(<redacted>)")
+    }
+}
+
+/// Draws one card as SVG with the checks and options of [`render`].
+pub fn render_svg(card: &Postcard, opts: &RenderOptions) -> Result<CardSvg, PostcardError> {
+    let geometry = BarGeometry::new(opts.barcode_point_size).ok_or(PostcardError::Options(
+        "バーコードは8〜11.5ポイントで指定してください",
+    ))?;
+    let mut font = CardFont::load()?;
+    let mut front = Content::svg();
+    let mut inner = Content::svg();
+    draw_card(card, 1, opts, geometry, &mut font, &mut front, &mut inner)?;
+    Ok(CardSvg {
+        address_side: front.finish_svg(),
+        inner_side: inner.finish_svg(),
+    })
+}
+
 /// Draws both sides of one card; returns whether it got a barcode.
 fn draw_card(
     card: &Postcard,
