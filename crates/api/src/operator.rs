@@ -442,6 +442,11 @@ pub struct ReissueView {
     pub expected_from: String,
     /// Latest expected arrival (JST date, ~one month).
     pub expected_to: String,
+    /// The union lets the help desk print this postcard (it is not in a print run): the
+    /// desk fetches its data from `…/reissues/{id}/postcard` until it reports it printed.
+    pub desk_print: bool,
+    /// When the desk reported the postcard printed (RFC 3339); its code is gone then.
+    pub printed_at: Option<String>,
 }
 
 /// A case.
@@ -723,6 +728,8 @@ pub struct InsurerView {
     pub numbers: Vec<InsurerNumber>,
     /// KenCoM enabled.
     pub service_enabled: bool,
+    /// The help desk prints reissue postcards right after the call (else: print runs).
+    pub desk_prints_postcards: bool,
     /// In maintenance now.
     pub in_maintenance: bool,
     /// Windows.
@@ -745,6 +752,14 @@ pub struct MaintenanceRequest {
     #[serde(default)]
     #[schema(max_length = 200)]
     pub note: String,
+}
+
+/// Where a union's reissue postcards are printed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PostcardPrintingRequest {
+    /// true: the help desk prints them right after the call; false: the union's print runs.
+    pub desk_prints_postcards: bool,
 }
 
 /// Whitelist an IP.

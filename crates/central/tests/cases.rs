@@ -76,6 +76,27 @@ async fn claim_verify_reissue_print_and_use_the_new_code() {
         "says who has it"
     );
 
+    // This union prints at the desk in the demo data; send its postcards to print runs.
+    let admin = s.token("admin-desc").await;
+    let (_, insurers) = s.get("/api/v1/operator/insurers", Some(&admin)).await;
+    let insurer_id = insurers[0]["id"].as_i64().unwrap();
+    assert_eq!(insurers[0]["desk_prints_postcards"], true, "{insurers}");
+    let (st, i) = s
+        .send(
+            "PUT",
+            &format!("/api/v1/operator/insurers/{insurer_id}/postcard-printing"),
+            Some(&admin),
+            Some("pp-1"),
+            Some(&json!({"desk_prints_postcards": false})),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (st, &i["desk_prints_postcards"]),
+        (200, &json!(false)),
+        "{i}"
+    );
+
     let reissue = format!("/api/v1/operator/cases/{case_id}/reissue");
     let (st, b) = s.mutate(&reissue, &agent, "r-0", &json!({})).await;
     assert_eq!(
@@ -153,6 +174,22 @@ async fn claim_verify_reissue_print_and_use_the_new_code() {
         )
         .await;
     assert_eq!(st, 403, "verifications expire");
+
+    assert_eq!(r["desk_print"], false, "{r}");
+    let (st, b) = s
+        .get(
+            &format!(
+                "/api/v1/operator/cases/{case_id}/reissues/{}/postcard",
+                r["id"]
+            ),
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(
+        (st, b["code"].as_str()),
+        (409, Some("postcard_not_at_desk")),
+        "a run postcard is not handed to the desk"
+    );
 
     // The union prints the postcard; the code is handed out once.
     let admin = s.token("admin-desc").await;
@@ -409,4 +446,130 @@ async fn mutations_need_an_idempotency_key_and_roles() {
     assert_eq!(st, 403, "agents do not print");
     let (st, _) = s.get("/api/v1/operator/audit", Some(&agent)).await;
     assert_eq!(st, 403, "only supervisors read the audit log");
+}
+
+/// A union that lets the desk print: the reissue's postcard skips the print runs, the case's
+/// agent fetches its data (audited) until reporting it printed, then the code is gone.
+#[tokio::test]
+async fn a_desk_printing_union_hands_the_postcard_to_the_agent_until_printed() {
+    let s = TestServer::start().await;
+    let agent = s.token("agent01").await;
+    let iq = inquiry_id(&s, &agent, "ケンコウタロウ", "checkup_code").await;
+    let (_, case) = s
+        .mutate(
+            &format!("/api/v1/operator/inquiries/{iq}/claim"),
+            &agent,
+            "c",
+            &json!({}),
+        )
+        .await;
+    let case_id = case["id"].as_i64().unwrap();
+    let member = s.demo_member(&agent, "ケンコウタロウ", "1960-01-01").await;
+    let (_, v) = s
+        .mutate(
+            &format!("/api/v1/operator/cases/{case_id}/verifications"),
+            &agent,
+            "v",
+            &json!({"member_id": member, "factors": factors(true)}),
+        )
+        .await;
+    assert_eq!(v["passed"], true);
+    let (st, r) = s
+        .mutate(
+            &format!("/api/v1/operator/cases/{case_id}/reissue"),
+            &agent,
+            "r",
+            &json!({}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!(
+        (&r["desk_print"], &r["printed_at"]),
+        (&json!(true), &Value::Null)
+    );
+    let rid = r["id"].as_i64().unwrap();
+
+    let admin = s.token("admin-desc").await;
+    let (_, pending) = s.get("/api/v1/operator/print/pending", Some(&admin)).await;
+    assert_eq!(
+        pending,
+        json!([]),
+        "a desk postcard is not in the union's queue"
+    );
+
+    let card = format!("/api/v1/operator/cases/{case_id}/reissues/{rid}/postcard");
+    let (st, data) = s.get(&card, Some(&agent)).await;
+    assert_eq!(st, 200, "{data}");
+    assert_eq!(data["name_kanji"], "健康\u{3000}太郎");
+    let code = data["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 12);
+    assert_eq!(data["barcode"][0], "START");
+    let (_, again) = s.get(&card, Some(&agent)).await;
+    assert_eq!(
+        again["code"],
+        code.as_str(),
+        "fetchable again until printed"
+    );
+    let other = s.token("agent02").await;
+    let (st, b) = s.get(&card, Some(&other)).await;
+    assert_eq!((st, b["code"].as_str()), (403, Some("case_not_yours")));
+    assert!(!b.to_string().contains(&code));
+    let (st, _) = s
+        .get(
+            &format!(
+                "/api/v1/operator/cases/{case_id}/reissues/{}/postcard",
+                rid + 99
+            ),
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(st, 404);
+
+    let printed = format!("/api/v1/operator/cases/{case_id}/reissues/{rid}/printed");
+    let (st, p) = s.mutate(&printed, &agent, "p-1", &json!({})).await;
+    assert_eq!(st, 200, "{p}");
+    assert!(p["printed_at"].as_str().is_some(), "{p}");
+    let (st, p2) = s.mutate(&printed, &agent, "p-2", &json!({})).await;
+    assert_eq!(
+        (st, &p2["printed_at"]),
+        (200, &p["printed_at"]),
+        "marking twice is harmless"
+    );
+    let (st, b) = s.get(&card, Some(&agent)).await;
+    assert_eq!((st, b["code"].as_str()), (409, Some("postcard_printed")));
+    let (_, c) = s
+        .get(&format!("/api/v1/operator/cases/{case_id}"), Some(&agent))
+        .await;
+    assert_eq!(c["reissues"][0]["printed_at"], p["printed_at"]);
+
+    let sup = s.token("super01").await;
+    let (_, audit) = s
+        .get(
+            "/api/v1/operator/audit?action=case.postcard_data",
+            Some(&sup),
+        )
+        .await;
+    assert_eq!(
+        audit["items"].as_array().map(Vec::len),
+        Some(2),
+        "each fetch of the code is audited: {audit}"
+    );
+
+    // The code the desk printed is the member's new code.
+    let (_, b) = s
+        .post(
+            "/api/v1/portal/login",
+            None,
+            &json!({"email": "kenko.taro@example.jp", "password": "kencom2026", "client": "app"}),
+        )
+        .await;
+    let session = b["session_token"].as_str().unwrap().to_string();
+    let (st, b) = s
+        .post(
+            "/api/v1/portal/checkup/verify",
+            Some(&session),
+            &json!({"code": code, "birth_date": "1960-01-01"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
 }

@@ -18,7 +18,7 @@ use crate::flows::views::{inquiry_view, note_view, verification_view};
 use crate::secrets::{code_hash, new_checkup_code};
 use crate::store::accounts::AccountRow;
 use crate::store::cases::{CaseRow, VerificationRow};
-use crate::store::print::ReissueRow;
+use crate::store::print::{PostcardRow, ReissueRow};
 use crate::store::roster::RosterRow;
 use crate::store::{Scope, Tx};
 
@@ -136,8 +136,8 @@ pub fn view(tx: &mut dyn Tx, now: Millis, operator_id: i64, id: i64) -> ApiResul
             .reissues_for_member(m)?
             .into_iter()
             .filter(|r| r.case_id == c.id)
-            .map(|r| reissue_view(&r))
-            .collect(),
+            .map(|r| reissue_view_in(tx, &r))
+            .collect::<ApiResult<_>>()?,
         None => Vec::new(),
     };
     Ok(CaseView {
@@ -158,8 +158,16 @@ pub fn view(tx: &mut dyn Tx, now: Millis, operator_id: i64, id: i64) -> ApiResul
     })
 }
 
-fn reissue_view(r: &ReissueRow) -> ReissueView {
+/// A reissue with its postcard's desk-print state.
+pub(crate) fn reissue_view_in(tx: &mut dyn Tx, r: &ReissueRow) -> ApiResult<ReissueView> {
+    let p = tx.get_postcard(r.postcard_id)?;
+    Ok(reissue_view(r, p.as_ref()))
+}
+
+fn reissue_view(r: &ReissueRow, p: Option<&PostcardRow>) -> ReissueView {
     ReissueView {
+        desk_print: p.is_some_and(|p| p.desk_print),
+        printed_at: p.and_then(|p| p.printed_at).map(rfc3339),
         id: r.id,
         member_id: r.roster_member_id,
         at: rfc3339(r.at),
@@ -420,7 +428,10 @@ pub fn reissue(
     let mut rng = rand::rngs::StdRng::from_entropy();
     let code = new_checkup_code(&mut rng);
     let new_id = tx.insert_code(m.id, &code_hash(&cfg.code_pepper, &code), "reissue", now)?;
-    let postcard = tx.insert_postcard(m.insurer_id, m.id, new_id, &code, now)?;
+    let desk_print = tx
+        .get_insurer(&Scope::All, m.insurer_id)?
+        .is_some_and(|i| i.desk_prints_postcards);
+    let postcard = tx.insert_postcard(m.insurer_id, m.id, new_id, &code, desk_print, now)?;
     let row = ReissueRow {
         id: 0,
         case_id: c.id,
@@ -440,7 +451,7 @@ pub fn reissue(
             .member(m.id, m.insurer_id)
             .detail(format!("postcard {postcard}")),
     )?;
-    Ok(reissue_view(&ReissueRow { id, ..row }))
+    reissue_view_in(tx, &ReissueRow { id, ..row })
 }
 
 /// The member's account: the linked one, else the inquiry's e-mail (registration stuck

@@ -37,6 +37,7 @@ fn view(tx: &mut dyn Tx, now: Millis, i: InsurerRow) -> ApiResult<InsurerView> {
             .map(|(number, kind)| InsurerNumber { number, kind })
             .collect(),
         service_enabled: i.service_enabled,
+        desk_prints_postcards: i.desk_prints_postcards,
     })
 }
 
@@ -165,6 +166,30 @@ pub fn delete_whitelist(
         tx,
         now,
         AuditEvent::op(operator_id, "insurer.whitelist_removed").insurer(i.id),
+    )?;
+    get(tx, now, scope, id)
+}
+
+/// Where the union's reissue postcards are printed (postcards already queued stay where
+/// they are).
+pub fn set_postcard_printing(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    id: i64,
+    desk: bool,
+) -> ApiResult<InsurerView> {
+    let i = tx
+        .get_insurer(scope, id)?
+        .ok_or_else(|| ApiError::not_found("insurer"))?;
+    tx.set_desk_prints_postcards(i.id, desk)?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "insurer.postcard_printing")
+            .insurer(i.id)
+            .detail(if desk { "desk" } else { "print_runs" }),
     )?;
     get(tx, now, scope, id)
 }

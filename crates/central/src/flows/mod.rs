@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod cases;
 pub mod checkup;
+pub mod desk_print;
 pub mod diagnosis;
 pub mod eligibility;
 pub mod idempotency;

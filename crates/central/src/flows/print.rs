@@ -9,6 +9,8 @@ use crate::audit::{self, AuditEvent};
 use crate::clock::{rfc3339, Millis};
 use crate::error::{ApiError, ApiResult};
 use crate::flows::views::run_view;
+use crate::store::insurers::InsurerRow;
+use crate::store::print::PostcardRow;
 use crate::store::{Scope, Tx};
 
 /// Pending postcards in scope.
@@ -76,32 +78,15 @@ pub fn fetch(
         .ok_or_else(|| ApiError::internal("insurer gone"))?;
     let mut out = Vec::new();
     for p in cards {
-        let m = tx
-            .get_member(&Scope::All, p.roster_member_id)?
-            .ok_or_else(|| ApiError::internal("member gone"))?;
-        // A malformed postal code prints no barcode rather than failing the whole run.
-        let barcode = CustomerBarcode::encode(&m.postal_code, &m.address)
-            .map(|b| b.chars().iter().map(|c| c.to_string()).collect())
-            .unwrap_or_default();
+        let data = postcard_data(tx, &p, &insurer)?;
         audit::append(
             tx,
             now,
             AuditEvent::op(operator_id, "print.postcard_data")
-                .member(m.id, m.insurer_id)
+                .member(data.member_id, insurer.id)
                 .detail(format!("run {} postcard {}", run.id, p.id)),
         )?;
-        out.push(PostcardData {
-            postcard_id: p.id,
-            member_id: m.id,
-            postal_code: m.postal_code.clone(),
-            address: m.address.clone(),
-            name_kanji: m.name_kanji.clone(),
-            code: p.code_clear.unwrap_or_default(),
-            barcode,
-            sender_name: insurer.name.clone(),
-            sender_postal_code: insurer.sender_postal_code.clone(),
-            sender_address: insurer.sender_address.clone(),
-        });
+        out.push(data);
     }
     let run = tx
         .get_print_run(scope, id)?
@@ -109,6 +94,33 @@ pub fn fetch(
     Ok(PrintRunData {
         run: run_view(&run),
         postcards: out,
+    })
+}
+
+/// Everything a printer needs for one postcard (the code only while it is still held).
+pub(crate) fn postcard_data(
+    tx: &mut dyn Tx,
+    p: &PostcardRow,
+    insurer: &InsurerRow,
+) -> ApiResult<PostcardData> {
+    let m = tx
+        .get_member(&Scope::All, p.roster_member_id)?
+        .ok_or_else(|| ApiError::internal("member gone"))?;
+    // A malformed postal code prints no barcode rather than failing the whole run.
+    let barcode = CustomerBarcode::encode(&m.postal_code, &m.address)
+        .map(|b| b.chars().iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default();
+    Ok(PostcardData {
+        postcard_id: p.id,
+        member_id: m.id,
+        postal_code: m.postal_code,
+        address: m.address,
+        name_kanji: m.name_kanji,
+        code: p.code_clear.clone().unwrap_or_default(),
+        barcode,
+        sender_name: insurer.name.clone(),
+        sender_postal_code: insurer.sender_postal_code.clone(),
+        sender_address: insurer.sender_address.clone(),
     })
 }
 

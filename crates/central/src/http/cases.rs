@@ -151,3 +151,41 @@ gated_action!(
 gated_action!(
     /// Unlock the member's login (gated).
     unlock, "/api/v1/operator/cases/{id}/unlock", flows::cases::unlock, UnlockView);
+
+/// A desk-printed reissue postcard's data, code included (audited; until marked printed).
+#[utoipa::path(get, path = "/api/v1/operator/cases/{id}/reissues/{reissue_id}/postcard", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "case id"), ("reissue_id" = i64, Path, description = "reissue id")),
+    responses((status = 200, body = PostcardData), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn desk_postcard(
+    State(st): State<AppState>,
+    op: Op,
+    ApiPath((id, reissue_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<PostcardData>> {
+    op.require(DESK)?;
+    let sup = op.role == Role::Supervisor;
+    let now = st.clock.now();
+    Ok(Json(
+        st.store
+            .write(move |tx| flows::desk_print::fetch(tx, now, op.id, sup, id, reissue_id))
+            .await?,
+    ))
+}
+
+/// The desk printed the postcard: the server forgets its code.
+#[utoipa::path(post, path = "/api/v1/operator/cases/{id}/reissues/{reissue_id}/printed", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "case id"), ("reissue_id" = i64, Path, description = "reissue id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
+    responses((status = 200, body = ReissueView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn desk_postcard_printed(
+    State(st): State<AppState>,
+    op: Op,
+    m: MutCtx,
+    ApiPath((id, reissue_id)): ApiPath<(i64, i64)>,
+) -> Mutated {
+    op.require(DESK)?;
+    let sup = op.role == Role::Supervisor;
+    let bound = m.bind(&op);
+    mutate(&st, bound, StatusCode::OK, move |tx, now| {
+        flows::desk_print::mark_printed(tx, now, op.id, sup, id, reissue_id)
+    })
+    .await
+}

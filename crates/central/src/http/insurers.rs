@@ -117,3 +117,29 @@ pub async fn delete_whitelist(
     })
     .await
 }
+
+/// Choose where the union's reissue postcards are printed (desk or print runs).
+#[utoipa::path(put, path = "/api/v1/operator/insurers/{id}/postcard-printing", tag = "insurers", request_body = PostcardPrintingRequest, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "insurer id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
+    responses((status = 200, body = InsurerView), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn set_postcard_printing(
+    State(st): State<AppState>,
+    op: Op,
+    m: MutCtx,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<PostcardPrintingRequest>,
+) -> Mutated {
+    op.require(MANAGERS)?;
+    let bound = m.bind(&op);
+    mutate(&st, bound, StatusCode::OK, move |tx, now| {
+        flows::insurers::set_postcard_printing(
+            tx,
+            now,
+            op.id,
+            &op.scope(),
+            id,
+            req.desk_prints_postcards,
+        )
+    })
+    .await
+}

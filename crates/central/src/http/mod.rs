@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{Request, StatusCode};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 use tower_http::trace::TraceLayer;
@@ -194,6 +194,14 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/close", post(cases::close))
         .route("/cases/{id}/verifications", post(cases::verify))
         .route("/cases/{id}/reissue", post(cases::reissue))
+        .route(
+            "/cases/{id}/reissues/{reissue_id}/postcard",
+            get(cases::desk_postcard),
+        )
+        .route(
+            "/cases/{id}/reissues/{reissue_id}/printed",
+            post(cases::desk_postcard_printed),
+        )
         .route("/cases/{id}/reveal-email", post(cases::reveal_email))
         .route(
             "/cases/{id}/resend-activation",
@@ -216,6 +224,10 @@ pub fn router(state: AppState) -> Router {
             delete(insurers::delete_maintenance),
         )
         .route("/insurers/{id}/whitelist", post(insurers::add_whitelist))
+        .route(
+            "/insurers/{id}/postcard-printing",
+            put(insurers::set_postcard_printing),
+        )
         .route(
             "/insurers/{id}/whitelist/{entry_id}",
             delete(insurers::delete_whitelist),

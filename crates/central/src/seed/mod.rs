@@ -150,7 +150,8 @@ pub fn seed(
     };
 
     // Insurers. The first is the seed's example union (06133425) with a 特例退職 number;
-    // the third is in maintenance now; the fourth has not introduced KenCoM.
+    // the third is in maintenance now; the fourth has not introduced KenCoM. Only the
+    // first prints reissue postcards at the desk.
     let n_insurers = opts.insurers.max(4) as usize;
     let insurers: Vec<(i64, Vec<String>)> = store.run_blocking(Mode::Write, |tx| {
         let mut out = Vec::new();
@@ -169,6 +170,9 @@ pub fn seed(
             tx.add_insurer_number(id, &primary, "primary")?;
             let mut numbers = vec![primary];
             if i == 0 {
+                // The example union lets the help desk print reissue postcards at once;
+                // the others collect them in print runs.
+                tx.set_desk_prints_postcards(id, true)?;
                 let sr = insurer_number("63", "13", 342);
                 tx.add_insurer_number(id, &sr, "special_retiree")?;
                 numbers.push(sr);

@@ -12,6 +12,8 @@ pub struct InsurerRow {
     pub service_enabled: bool,
     pub sender_postal_code: String,
     pub sender_address: String,
+    /// The help desk prints reissue postcards itself (they skip the print runs).
+    pub desk_prints_postcards: bool,
     /// (number, kind) with kind `primary` or `special_retiree`.
     pub numbers: Vec<(String, String)>,
 }
@@ -56,6 +58,8 @@ pub trait InsurerRepo {
     /// Insurers whose name contains `name` (inquiry matching; unscoped, desk-only).
     fn insurers_by_name(&mut self, name: &str) -> StoreResult<Vec<InsurerRow>>;
     /// Turn the service on/off.
+    /// Whether the help desk prints this union's reissue postcards.
+    fn set_desk_prints_postcards(&mut self, id: i64, on: bool) -> StoreResult<()>;
     fn set_service_enabled(&mut self, id: i64, enabled: bool) -> StoreResult<()>;
     /// Add a maintenance window.
     fn add_maintenance(

@@ -14,6 +14,10 @@ pub struct PostcardRow {
     pub code_clear: Option<String>,
     pub print_run_id: Option<i64>,
     pub created_at: Millis,
+    /// Printed at the help desk instead of in a run.
+    pub desk_print: bool,
+    /// When the desk reported it printed.
+    pub printed_at: Option<Millis>,
 }
 
 /// A print run.
@@ -51,9 +55,13 @@ pub trait PrintRepo {
         member_id: i64,
         code_id: i64,
         code_clear: &str,
+        desk_print: bool,
         now: Millis,
     ) -> StoreResult<i64>;
-    /// Postcards not yet in a run, in scope.
+    /// Record that the desk printed a desk postcard and wipe its clear code; false when it
+    /// is not a desk postcard or was already marked.
+    fn mark_postcard_printed(&mut self, id: i64, now: Millis) -> StoreResult<bool>;
+    /// Run postcards (not desk ones) not yet in a run, in scope.
     fn pending_postcards(&mut self, scope: &Scope) -> StoreResult<Vec<PostcardRow>>;
     /// Create a run over the insurer's pending postcards; None when nothing is pending.
     fn create_print_run(

@@ -7,7 +7,8 @@ use crate::clock::Millis;
 use crate::store::insurers::{InsurerRepo, InsurerRow, MaintenanceRow, WhitelistRow};
 use crate::store::{Scope, StoreResult};
 
-const COLS: &str = "id, name, service_enabled, sender_postal_code, sender_address";
+const COLS: &str =
+    "id, name, service_enabled, sender_postal_code, sender_address, desk_prints_postcards";
 
 fn row(r: &Row) -> rusqlite::Result<InsurerRow> {
     Ok(InsurerRow {
@@ -16,6 +17,7 @@ fn row(r: &Row) -> rusqlite::Result<InsurerRow> {
         service_enabled: r.get(2)?,
         sender_postal_code: r.get(3)?,
         sender_address: r.get(4)?,
+        desk_prints_postcards: r.get(5)?,
         numbers: Vec::new(),
     })
 }
@@ -97,6 +99,13 @@ impl InsurerRepo for SqliteTx<'_> {
     }
     fn insurers_by_name(&mut self, name: &str) -> StoreResult<Vec<InsurerRow>> {
         self.insurers_where("instr(name, ?1) > 0 OR instr(?1, name) > 0", [name])
+    }
+    fn set_desk_prints_postcards(&mut self, id: i64, on: bool) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE insurers SET desk_prints_postcards = ?2 WHERE id = ?1",
+            params![id, on],
+        )?;
+        Ok(())
     }
     fn set_service_enabled(&mut self, id: i64, enabled: bool) -> StoreResult<()> {
         self.0.execute(

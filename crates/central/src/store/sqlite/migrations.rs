@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "totp_replay",
         sql: include_str!("migrations/0003_totp_replay.sql"),
     },
+    Migration {
+        version: 4,
+        name: "desk_print",
+        sql: include_str!("migrations/0004_desk_print.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).

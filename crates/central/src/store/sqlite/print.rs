@@ -7,8 +7,8 @@ use crate::clock::Millis;
 use crate::store::print::{PostcardRow, PrintRepo, PrintRunRow, ReissueRow};
 use crate::store::{Scope, StoreResult};
 
-const PCOLS: &str =
-    "id, insurer_id, roster_member_id, checkup_code_id, code_clear, print_run_id, created_at";
+const PCOLS: &str = "id, insurer_id, roster_member_id, checkup_code_id, code_clear, \
+                     print_run_id, created_at, desk_print, printed_at";
 
 fn prow(r: &Row) -> rusqlite::Result<PostcardRow> {
     Ok(PostcardRow {
@@ -19,6 +19,8 @@ fn prow(r: &Row) -> rusqlite::Result<PostcardRow> {
         code_clear: r.get(4)?,
         print_run_id: r.get(5)?,
         created_at: r.get(6)?,
+        desk_print: r.get(7)?,
+        printed_at: r.get(8)?,
     })
 }
 
@@ -46,17 +48,26 @@ impl PrintRepo for SqliteTx<'_> {
         member_id: i64,
         code_id: i64,
         code_clear: &str,
+        desk_print: bool,
         now: Millis,
     ) -> StoreResult<i64> {
         self.0.execute(
-            "INSERT INTO postcards (insurer_id, roster_member_id, checkup_code_id, code_clear, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![insurer_id, member_id, code_id, code_clear, now],
+            "INSERT INTO postcards (insurer_id, roster_member_id, checkup_code_id, code_clear, desk_print, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![insurer_id, member_id, code_id, code_clear, desk_print, now],
         )?;
         Ok(self.0.last_insert_rowid())
     }
+    fn mark_postcard_printed(&mut self, id: i64, now: Millis) -> StoreResult<bool> {
+        let n = self.0.execute(
+            "UPDATE postcards SET printed_at = ?2, code_clear = NULL \
+             WHERE id = ?1 AND desk_print = 1 AND printed_at IS NULL",
+            params![id, now],
+        )?;
+        Ok(n == 1)
+    }
     fn pending_postcards(&mut self, scope: &Scope) -> StoreResult<Vec<PostcardRow>> {
         let sql = format!(
-            "SELECT {PCOLS} FROM postcards WHERE print_run_id IS NULL AND {} ORDER BY id",
+            "SELECT {PCOLS} FROM postcards WHERE print_run_id IS NULL AND desk_print = 0 AND {} ORDER BY id",
             scope.insurer_filter("insurer_id")
         );
         Ok(self
@@ -72,7 +83,7 @@ impl PrintRepo for SqliteTx<'_> {
         now: Millis,
     ) -> StoreResult<Option<i64>> {
         let pending: i64 = self.0.query_row(
-            "SELECT count(*) FROM postcards WHERE insurer_id = ?1 AND print_run_id IS NULL",
+            "SELECT count(*) FROM postcards WHERE insurer_id = ?1 AND print_run_id IS NULL AND desk_print = 0",
             [insurer_id],
             |r| r.get(0),
         )?;
@@ -85,7 +96,7 @@ impl PrintRepo for SqliteTx<'_> {
         )?;
         let id = self.0.last_insert_rowid();
         self.0.execute(
-            "UPDATE postcards SET print_run_id = ?1 WHERE insurer_id = ?2 AND print_run_id IS NULL",
+            "UPDATE postcards SET print_run_id = ?1 WHERE insurer_id = ?2 AND print_run_id IS NULL AND desk_print = 0",
             [id, insurer_id],
         )?;
         Ok(Some(id))
@@ -127,7 +138,10 @@ impl PrintRepo for SqliteTx<'_> {
         let rows = self
             .0
             .prepare_cached(&format!(
-                "SELECT {PCOLS} FROM postcards WHERE print_run_id = ?1 ORDER BY id"
+                // Sorted by the member's postal code: Japan Post's discount for bulk
+                // mail with customer barcodes wants the run in postal-code order.
+                "SELECT {PCOLS} FROM postcards WHERE print_run_id = ?1 ORDER BY \
+                 (SELECT m.postal_code FROM roster_members m WHERE m.id = postcards.roster_member_id), id"
             ))?
             .query_map([run_id], prow)?
             .collect::<Result<Vec<_>, _>>()?;
