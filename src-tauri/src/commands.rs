@@ -122,6 +122,48 @@ async fn discard_action(desk: DeskState<'_>, seq: i64) -> R<()> {
 }
 
 #[tauri::command]
+async fn postcard_preview(
+    desk: DeskState<'_>,
+    case_id: i64,
+    reissue_id: i64,
+) -> R<PostcardPreview> {
+    desk.postcard_preview(case_id, reissue_id).await
+}
+
+#[tauri::command]
+async fn save_postcard(
+    desk: DeskState<'_>,
+    case_id: i64,
+    reissue_id: i64,
+    path: String,
+) -> R<SavedPostcard> {
+    desk.save_postcard(case_id, reissue_id, path).await
+}
+
+#[tauri::command]
+async fn choose_postcard_path(desk: DeskState<'_>, suggested: String) -> R<Option<String>> {
+    let desk = Arc::clone(&desk);
+    blocking(move || Ok(desk.choose_postcard_path(suggested))).await
+}
+
+#[tauri::command]
+async fn open_postcard(desk: DeskState<'_>, path: String) -> R<()> {
+    desk.open_postcard(path)
+}
+
+#[tauri::command]
+async fn finish_postcard(
+    desk: DeskState<'_>,
+    case_id: i64,
+    reissue_id: i64,
+    path: Option<String>,
+    delete_file: bool,
+) -> R<ActionOutcome> {
+    desk.finish_postcard(case_id, reissue_id, path, delete_file)
+        .await
+}
+
+#[tauri::command]
 async fn search_members(desk: DeskState<'_>, query: MemberSearchQuery) -> R<MemberPage> {
     desk.search_members(query).await
 }
@@ -176,6 +218,11 @@ registered![
     close_case,
     retry_action,
     discard_action,
+    postcard_preview,
+    save_postcard,
+    choose_postcard_path,
+    open_postcard,
+    finish_postcard,
     search_members,
     member_detail,
     first_paint,

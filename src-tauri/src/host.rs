@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager};
 pub const DATA_DIR_ENV: &str = "KENCOM_DATA_DIR";
 
 pub struct AppHost {
+    app: AppHandle,
     version: String,
     data_dir: PathBuf,
     keychain: OsKeychain,
@@ -24,6 +25,7 @@ impl AppHost {
         };
         std::fs::create_dir_all(&data_dir)?;
         Ok(Self {
+            app: app.clone(),
             version: app.package_info().version.to_string(),
             data_dir,
             keychain: OsKeychain::open(),
@@ -47,5 +49,26 @@ impl Host for AppHost {
     }
     fn vault(&self) -> &dyn Vault {
         &self.keychain
+    }
+    fn documents_dir(&self) -> Option<PathBuf> {
+        self.app.path().document_dir().ok()
+    }
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
+        use tauri_plugin_opener::OpenerExt;
+        self.app
+            .opener()
+            .open_path(path.to_string_lossy(), None::<&str>)
+            .map_err(|e| e.to_string())
+    }
+    fn choose_save_path(&self, suggested: &std::path::Path) -> Option<PathBuf> {
+        use tauri_plugin_dialog::DialogExt;
+        let mut dialog = self.app.dialog().file().add_filter("PDF", &["pdf"]);
+        if let Some(dir) = suggested.parent() {
+            dialog = dialog.set_directory(dir);
+        }
+        if let Some(name) = suggested.file_name() {
+            dialog = dialog.set_file_name(name.to_string_lossy());
+        }
+        dialog.blocking_save_file()?.into_path().ok()
     }
 }

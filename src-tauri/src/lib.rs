@@ -9,6 +9,8 @@ use tauri::Manager;
 pub fn run() {
     init_tracing();
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let host = std::sync::Arc::new(host::AppHost::new(app.handle())?);
             main_window(app, &host)?;

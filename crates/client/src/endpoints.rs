@@ -231,6 +231,32 @@ impl CentralClient {
             .await
     }
 
+    /// A desk-printed reissue postcard's data, code included (audited on the server).
+    pub async fn desk_postcard(&self, token: &str, case: i64, reissue: i64) -> R<PostcardData> {
+        self.get(
+            &format!("/operator/cases/{case}/reissues/{reissue}/postcard"),
+            token,
+        )
+        .await
+    }
+
+    /// Report a desk-printed postcard printed: the server forgets its code.
+    pub async fn postcard_printed(
+        &self,
+        token: &str,
+        case: i64,
+        reissue: i64,
+        key: &str,
+    ) -> R<ReissueView> {
+        self.post::<(), _>(
+            &format!("/operator/cases/{case}/reissues/{reissue}/printed"),
+            token,
+            None,
+            key,
+        )
+        .await
+    }
+
     /// Reveal the login e-mail (gated, audited).
     pub async fn reveal_email(&self, token: &str, case: i64, key: &str) -> R<RevealedEmail> {
         self.post::<(), _>(

@@ -27,6 +27,7 @@ pub fn label(kind: &str) -> &'static str {
         "unlock_login" => "ログインロックの解除",
         "set_status" => "案件ステータスの変更",
         "close_case" => "案件のクローズ",
+        "postcard_printed" => "はがき印刷済みの報告",
         _ => "操作",
     }
 }
@@ -100,6 +101,15 @@ async fn dispatch(c: &CentralClient, token: &str, a: &OutboxAction) -> Result<Va
         "reissue_code" => json!(c.reissue(token, case, key).await?),
         "resend_activation" => json!(c.resend_activation(token, case, key).await?),
         "unlock_login" => json!(c.unlock(token, case, key).await?),
+        "postcard_printed" => json!(
+            c.postcard_printed(
+                token,
+                case,
+                p["reissue_id"].as_i64().ok_or_else(bad_payload)?,
+                key
+            )
+            .await?
+        ),
         "set_status" => json!(
             c.set_status(
                 token,
@@ -221,7 +231,7 @@ impl Desk {
     }
 
     /// Queue `kind`, try to send it now, and report what happened with the fresh case.
-    async fn act(
+    pub(crate) async fn act(
         &self,
         kind: &str,
         case_id: i64,

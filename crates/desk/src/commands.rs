@@ -116,6 +116,16 @@ desk_commands! {
     fn retry_action(seq: i64) -> ();
     /// Drop a rejected action.
     fn discard_action(seq: i64) -> ();
+    /// Preview a desk-printed reissue postcard (both sides as SVG).
+    fn postcard_preview(case_id: i64, reissue_id: i64) -> PostcardPreview;
+    /// Save the postcard PDF where the operator chose.
+    fn save_postcard(case_id: i64, reissue_id: i64, path: String) -> SavedPostcard;
+    /// The system's save dialog for a postcard PDF (None when cancelled).
+    fn choose_postcard_path(suggested: String) -> Option<String>;
+    /// Open a saved postcard in the system PDF viewer.
+    fn open_postcard(path: String) -> ();
+    /// Report the postcard printed; optionally delete the saved file.
+    fn finish_postcard(case_id: i64, reissue_id: i64, path: Option<String>, delete_file: bool) -> ActionOutcome;
     /// Search members (masked, paginated).
     fn search_members(query: MemberSearchQuery) -> MemberPage;
     /// A member with timeline (audited).

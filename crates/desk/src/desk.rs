@@ -48,6 +48,8 @@ pub struct Desk {
     pub(crate) host: Arc<dyn Host>,
     pub(crate) inner: Mutex<Inner>,
     pub(crate) calendar: BusinessCalendar,
+    /// Postcard PDFs this desk wrote (only these may be opened or deleted through it).
+    pub(crate) postcards: Mutex<Vec<std::path::PathBuf>>,
 }
 
 impl Desk {
@@ -57,6 +59,7 @@ impl Desk {
             host,
             inner: Mutex::new(Inner::default()),
             calendar: BusinessCalendar::default(),
+            postcards: Mutex::new(Vec::new()),
         }
     }
 

@@ -58,6 +58,21 @@ pub trait Host: Send + Sync {
     fn data_dir(&self) -> PathBuf;
     /// The OS keychain.
     fn vault(&self) -> &dyn Vault;
+    /// The user's documents folder, where saved postcards are suggested to go.
+    fn documents_dir(&self) -> Option<PathBuf> {
+        None
+    }
+    /// Open a file in the system's default application (the PDF viewer, to print).
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
+        let _ = path;
+        Err("この環境ではファイルを開けません".into())
+    }
+    /// Ask the operator where to save a file (the system's save dialog); None if cancelled
+    /// or there is no dialog here. Blocks until the dialog closes.
+    fn choose_save_path(&self, suggested: &std::path::Path) -> Option<PathBuf> {
+        let _ = suggested;
+        None
+    }
     /// The current time (tests pass a fixed clock).
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc::now()

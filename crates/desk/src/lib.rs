@@ -13,6 +13,7 @@ mod desk;
 pub mod error;
 mod error_map;
 pub mod host;
+mod postcard;
 mod queue;
 mod search;
 mod session;

@@ -177,3 +177,29 @@ pub struct CaseList {
     /// Cases, most recently touched first.
     pub cases: Vec<CaseView>,
 }
+
+/// The postcard of a desk-printed reissue, for the preview.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PostcardPreview {
+    /// 宛名面 as an SVG document (100 × 148 mm).
+    pub address_svg: String,
+    /// 通信面 (with the code) as an SVG document.
+    pub inner_svg: String,
+    /// The addressee, for the dialog's title.
+    pub member_name: String,
+    /// Where to save it unless the operator chooses otherwise (documents folder).
+    pub suggested_path: String,
+}
+
+/// A postcard PDF the desk wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedPostcard {
+    /// Where it is.
+    pub path: String,
+    /// Pages (2: address side and inner side).
+    pub pages: i64,
+    /// Size in bytes.
+    pub bytes: i64,
+}

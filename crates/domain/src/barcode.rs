@@ -1,7 +1,8 @@
 //! Japan Post カスタマバーコード for reissue postcards (郵便番号・バーコードマニュアル): the
 //! 住所表示番号 extraction and the 4-state bar sequence. This module only decides *which* bars;
-//! sizes and positions on the card belong to the postcard crate. It does not know the 代表
-//! (catch-all) postal codes, so callers must not print a barcode for those.
+//! sizes and positions on the card belong to the postcard crate. The 代表 (catch-all)
+//! postal codes must get no barcode; [`is_catch_all_postal_code`] recognises the
+//! municipality-wide ones (NNN-0000, 「以下に掲載がない場合」).
 
 use std::fmt;
 
@@ -217,6 +218,31 @@ impl CustomerBarcode {
     /// The bars as letters ("FD…DF"), for tests and diagnostics.
     pub fn bar_letters(&self) -> String {
         self.bars().into_iter().map(Bar::letter).collect()
+    }
+}
+
+/// Whether a postal code is a municipality's catch-all code (last four digits 0000), for
+/// which Japan Post forbids a customer barcode. Anything that is not 7 digits is `false`
+/// (it fails the barcode's own validation instead).
+pub fn is_catch_all_postal_code(postal_code: &str) -> bool {
+    let digits: String = nfkc(postal_code)
+        .chars()
+        .filter(|c| !is_dash(*c) && !is_blank(*c))
+        .collect();
+    digits.len() == 7 && digits.chars().all(|c| c.is_ascii_digit()) && digits.ends_with("0000")
+}
+
+#[cfg(test)]
+mod catch_all_tests {
+    use super::is_catch_all_postal_code;
+
+    #[test]
+    fn municipality_codes_ending_in_0000_are_catch_all() {
+        assert!(is_catch_all_postal_code("100-0000"));
+        assert!(is_catch_all_postal_code("１００－００００"));
+        assert!(!is_catch_all_postal_code("100-0013"));
+        assert!(!is_catch_all_postal_code("1000000x"));
+        assert!(!is_catch_all_postal_code("0000"));
     }
 }
 

@@ -20,7 +20,8 @@ pub mod prefecture;
 pub mod wareki;
 
 pub use barcode::{
-    address_display_number, check_character, Bar, BarcodeChar, BarcodeError, CustomerBarcode,
+    address_display_number, check_character, is_catch_all_postal_code, Bar, BarcodeChar,
+    BarcodeError, CustomerBarcode,
 };
 pub use card::{CardBranch, CardError, CardNumber, CardSymbol};
 pub use email::{check_email, email_search_key, EmailAddress, EmailIssue, Severity};

@@ -27,4 +27,13 @@ expected_from: string,
 /**
  * Latest expected arrival (JST date, ~one month).
  */
-expected_to: string, };
+expected_to: string, 
+/**
+ * The union lets the help desk print this postcard (it is not in a print run): the
+ * desk fetches its data from `…/reissues/{id}/postcard` until it reports it printed.
+ */
+desk_print: boolean, 
+/**
+ * When the desk reported the postcard printed (RFC 3339); its code is gone then.
+ */
+printed_at: string | null, };

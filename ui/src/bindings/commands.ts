@@ -7,7 +7,9 @@ import type { DeskStatus } from "./DeskStatus";
 import type { MemberDetail } from "./MemberDetail";
 import type { MemberPage } from "./MemberPage";
 import type { MemberSearchQuery } from "./MemberSearchQuery";
+import type { PostcardPreview } from "./PostcardPreview";
 import type { QueuePage } from "./QueuePage";
+import type { SavedPostcard } from "./SavedPostcard";
 import type { SessionView } from "./SessionView";
 import type { SignInInput } from "./SignInInput";
 import type { VerificationInput } from "./VerificationInput";
@@ -56,6 +58,16 @@ export function makeCommands(invoke: Invoke) {
     retryAction: (seq: number): Promise<null> => invoke<null>("retry_action", { seq }),
     /** Drop a rejected action. */
     discardAction: (seq: number): Promise<null> => invoke<null>("discard_action", { seq }),
+    /** Preview a desk-printed reissue postcard (both sides as SVG). */
+    postcardPreview: (caseId: number, reissueId: number): Promise<PostcardPreview> => invoke<PostcardPreview>("postcard_preview", { caseId, reissueId }),
+    /** Save the postcard PDF where the operator chose. */
+    savePostcard: (caseId: number, reissueId: number, path: string): Promise<SavedPostcard> => invoke<SavedPostcard>("save_postcard", { caseId, reissueId, path }),
+    /** The system's save dialog for a postcard PDF (None when cancelled). */
+    choosePostcardPath: (suggested: string): Promise<string | null> => invoke<string | null>("choose_postcard_path", { suggested }),
+    /** Open a saved postcard in the system PDF viewer. */
+    openPostcard: (path: string): Promise<null> => invoke<null>("open_postcard", { path }),
+    /** Report the postcard printed; optionally delete the saved file. */
+    finishPostcard: (caseId: number, reissueId: number, path: string | null, deleteFile: boolean): Promise<ActionOutcome> => invoke<ActionOutcome>("finish_postcard", { caseId, reissueId, path, deleteFile }),
     /** Search members (masked, paginated). */
     searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
     /** A member with timeline (audited). */

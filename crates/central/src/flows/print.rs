@@ -106,10 +106,15 @@ pub(crate) fn postcard_data(
     let m = tx
         .get_member(&Scope::All, p.roster_member_id)?
         .ok_or_else(|| ApiError::internal("member gone"))?;
-    // A malformed postal code prints no barcode rather than failing the whole run.
-    let barcode = CustomerBarcode::encode(&m.postal_code, &m.address)
-        .map(|b| b.chars().iter().map(|c| c.to_string()).collect())
-        .unwrap_or_default();
+    // A malformed postal code prints no barcode rather than failing the whole run; a
+    // catch-all (代表) code must not get one at all.
+    let barcode = if kencom_domain::is_catch_all_postal_code(&m.postal_code) {
+        Vec::new()
+    } else {
+        CustomerBarcode::encode(&m.postal_code, &m.address)
+            .map(|b| b.chars().iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default()
+    };
     Ok(PostcardData {
         postcard_id: p.id,
         member_id: m.id,
