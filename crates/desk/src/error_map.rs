@@ -42,6 +42,13 @@ fn problem_text(code: &str) -> Option<&'static str> {
         "invalid_kana" | "invalid_name" => "カナ氏名が正しくありません。",
         "nothing_pending" => "対象の手続きがありません。",
         "no_account" => "この会員にはアカウントがありません。",
+        "postcard_printed" => {
+            "このはがきは印刷済みです。コードはもう保持されていません（再印刷には再発行が必要です）。"
+        }
+        "postcard_not_at_desk" => {
+            "この健康保険組合のはがきは組合の印刷便で発送されます（窓口では印刷できません）。"
+        }
+        "already_fetched" => "この印刷データは取得済みです（コードは一度だけ渡されます）。",
         _ => return None,
     })
 }

@@ -174,6 +174,70 @@ async fn claim_diagnose_verify_reissue_note_close() {
         .last()
         .expect("the case shows the reissue");
     assert!(!reissue.expected_from.is_empty() && !reissue.expected_to.is_empty());
+    assert!(reissue.desk_print, "the demo union prints at the desk");
+    let rid = reissue.id;
+
+    // The postcard: preview, save where the operator chose, read back, report printed.
+    let preview = desk.postcard_preview(case_id, rid).await.unwrap();
+    assert!(preview.address_svg.contains("様"));
+    assert!(preview.member_name.contains("太郎"));
+    assert!(preview.suggested_path.ends_with(".pdf"));
+    assert!(
+        !preview.suggested_path.contains("太郎"),
+        "no personal data in file names"
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    let err = desk
+        .save_postcard(case_id, rid, "relative.pdf".into())
+        .await
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("path"));
+    let pdf = out_dir.path().join("card.pdf");
+    let saved = desk
+        .save_postcard(case_id, rid, pdf.to_string_lossy().into())
+        .await
+        .unwrap();
+    assert_eq!(saved.pages, 2);
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("健康") && text.contains("太郎") && text.contains("様"), "{text}");
+    let code: String = preview
+        .inner_svg
+        .split("<text")
+        .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+        .filter(|t| t.len() == 4 && t.chars().all(|c| c.is_ascii_alphanumeric()))
+        .collect();
+    assert_eq!(code.len(), 12, "three groups of four in the preview");
+    assert!(text.replace([' ', '\n'], "").contains(&code), "the code is in the PDF");
+    assert!(
+        !std::fs::read(host.dir.path().join("cache.db"))
+            .unwrap()
+            .windows(code.len())
+            .any(|w| w == code.as_bytes()),
+        "the code never reaches the cache"
+    );
+    let out = desk
+        .finish_postcard(case_id, rid, Some(pdf.to_string_lossy().into()), true)
+        .await
+        .unwrap();
+    assert!(out.sent, "{}", out.message);
+    assert!(!pdf.exists(), "deleted after printing");
+    assert!(out.case.case.reissues.last().unwrap().printed_at.is_some());
+    let err = desk.postcard_preview(case_id, rid).await.unwrap_err();
+    assert!(err.message.contains("印刷済み"), "{}", err.message);
+    let stranger = out_dir.path().join("other.pdf");
+    std::fs::write(&stranger, b"%PDF").unwrap();
+    assert!(desk.open_postcard(stranger.to_string_lossy().into()).is_err());
+    assert!(desk
+        .finish_postcard(case_id, rid, Some(stranger.to_string_lossy().into()), true)
+        .await
+        .is_err());
+    assert!(stranger.exists(), "never deletes a file it did not write");
+
     assert!(desk.reveal_email(case_id).await.unwrap().contains('@'));
 
     let out = desk
