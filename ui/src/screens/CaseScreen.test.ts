@@ -128,6 +128,8 @@ describe("CaseScreen", () => {
             postcard_id: 12,
             expected_from: "2026-12-09",
             expected_to: "2026-12-24",
+            desk_print: false,
+            printed_at: null,
           },
         ],
       },
@@ -194,5 +196,105 @@ describe("CaseScreen", () => {
     await settle();
     expect(closeCase).toHaveBeenCalledWith(90, "answered");
     expect(view.byTestId("case-status")?.textContent).toBe("クローズ");
+  });
+
+  it("styles a queued outcome as waiting, not as sent", async () => {
+    const addNote = vi.fn(async () => ({
+      sent: false,
+      message: "メモの追加は送信待ちです。",
+      case: caseLinked,
+    }));
+    await render(caseLinked, { addNote });
+    type(view.byTestId("note-input"), "折り返し");
+    press(view.byTestId("note-input"), { key: "Enter", ctrlKey: true });
+    await settle();
+    const msg = view.byTestId("case-message");
+    expect(msg?.dataset.queued).toBe("true");
+    expect(msg?.classList.contains("warning")).toBe(true);
+    expect(msg?.textContent).toContain("送信待ち");
+  });
+
+  it("says candidates and the member are unavailable offline instead of 'no match'", async () => {
+    await render({ ...caseUnlinked, inquiryDiagnosis: null });
+    expect(view.byTestId("candidates-unavailable")?.textContent).toContain("接続できない");
+    expect(view.byTestId("no-candidates")).toBeNull();
+    view.destroy();
+    await render({ ...caseLinked, member: null, memberDiagnosis: null });
+    expect(view.byTestId("member-unavailable")?.textContent).toContain("接続できない");
+  });
+
+  it("after a reissue at a desk-printing union: preview, save, report printed and delete", async () => {
+    const reissue = {
+      id: 4,
+      member_id: 501,
+      at: "2026-11-24T02:00:00Z",
+      postcard_id: 12,
+      expected_from: "2026-12-09",
+      expected_to: "2026-12-24",
+      desk_print: true,
+      printed_at: null,
+    };
+    const reissued: CaseDetail = { ...caseVerified, case: { ...caseVerified.case, reissues: [reissue] } };
+    const printed: CaseDetail = {
+      ...reissued,
+      case: { ...reissued.case, reissues: [{ ...reissue, printed_at: "2026-11-24T02:10:00Z" }] },
+    };
+    const savePostcard = vi.fn(async (_c: number, _r: number, path: string) => {
+      if (!path.startsWith("/")) throw deskError("INVALID_INPUT", "保存先はフォルダーから始まる完全なパスで指定してください。", "path");
+      return { path, pages: 2, bytes: 41_000 };
+    });
+    const finishPostcard = vi.fn(outcome(printed, "はがき印刷済みの報告を送信しました。"));
+    await render(caseVerified, {
+      reissueCode: outcome(reissued, "再発行を送信しました。"),
+      savePostcard,
+      finishPostcard,
+    });
+    view.byTestId("action-reissue")?.click();
+    await settle();
+    document.querySelector<HTMLElement>('[data-testid="confirm-ok"]')?.click();
+    await settle();
+    const dialog = view.byTestId("postcard-dialog");
+    expect(dialog, "the postcard opens right after the reissue").not.toBeNull();
+    expect(dialog?.querySelectorAll("img").length).toBe(2);
+    const path = view.byTestId("postcard-path") as HTMLInputElement;
+    expect(path.value).toBe("/home/agent/Documents/kencom-postcard-90-4.pdf");
+    type(path, "card.pdf");
+    view.byTestId("postcard-save")?.click();
+    await settle();
+    expect(view.byTestId("postcard-path-error")?.textContent).toContain("完全なパス");
+    type(path, "/tmp/card.pdf");
+    press(path, { key: "Enter" });
+    await settle();
+    expect(savePostcard).toHaveBeenLastCalledWith(90, 4, "/tmp/card.pdf");
+    expect(view.byTestId("postcard-saved")?.textContent).toContain("/tmp/card.pdf");
+    view.byTestId("postcard-finish-delete")?.click();
+    await settle();
+    expect(finishPostcard).toHaveBeenCalledWith(90, 4, "/tmp/card.pdf", true);
+    expect(view.byTestId("postcard-dialog")).toBeNull();
+    expect(view.byTestId("reissue-printed-4")?.textContent).toBe("印刷済み");
+    expect(view.byTestId("reissue-print-4")).toBeNull();
+  });
+
+  it("a union that prints in runs gets no print button", async () => {
+    await render({
+      ...caseVerified,
+      case: {
+        ...caseVerified.case,
+        reissues: [
+          {
+            id: 5,
+            member_id: 501,
+            at: "2026-11-24T02:00:00Z",
+            postcard_id: 13,
+            expected_from: "2026-12-09",
+            expected_to: "2026-12-24",
+            desk_print: false,
+            printed_at: null,
+          },
+        ],
+      },
+    });
+    expect(view.byTestId("reissue-print-5")).toBeNull();
+    expect(view.byTestId("reissue-5")?.textContent).toContain("印刷便");
   });
 });
