@@ -3,7 +3,9 @@
 //! a wrong TOTP is refused in Japanese → sign in → claim 健康 太郎's lost-postcard inquiry →
 //! the diagnosis names the seed's cause ① (already verified under another e-mail) → a
 //! failed verification keeps the actions locked → a passed one unlocks them → reissue →
-//! the case shows the reissue with its expected arrival. Every screen is saved as a PNG.
+//! the case shows the reissue with its expected arrival → the desk-printed postcard is
+//! previewed, saved where the operator chose (pdftotext finds the name, 様 and the code),
+//! reported printed and deleted. Every screen is saved as a PNG.
 mod support;
 
 use fantoccini::Locator;
@@ -122,6 +124,53 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
     );
     app.screenshot("e2e-agent-05-reissued").await;
 
+    // The demo union prints at the desk: the postcard opens at once with a preview.
+    app.wait_text("[data-testid=postcard-preview]", |_| true)
+        .await;
+    app.screenshot("e2e-agent-05b-postcard-preview").await;
+    let inner = app
+        .attr(
+            "[data-testid=postcard-preview] figure:nth-child(2) img",
+            "src",
+        )
+        .await
+        .expect("the inner side is an image");
+    let inner = urlencoding_decode(inner.split_once(',').unwrap().1);
+    let code: String = inner
+        .split("<text")
+        .filter_map(|t| t.split('>').nth(1)?.split('<').next())
+        .filter(|t| t.len() == 4 && t.chars().all(|c| c.is_ascii_alphanumeric()))
+        .collect();
+    assert_eq!(code.len(), 12, "the preview shows the code in three groups");
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("hagaki.pdf");
+    app.fill("[data-testid=postcard-path]", pdf.to_str().unwrap())
+        .await;
+    app.click("[data-testid=postcard-save]").await;
+    app.wait_text("[data-testid=postcard-saved]", |t| t.contains("hagaki.pdf"))
+        .await;
+    assert!(pdf.exists(), "the PDF is where the operator chose");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("健康") && text.contains("太郎"),
+        "name: {text}"
+    );
+    assert!(text.contains('様'), "様: {text}");
+    assert!(
+        text.replace([' ', '\n'], "").contains(&code),
+        "the code {code} in: {text}"
+    );
+    app.screenshot("e2e-agent-05c-postcard-saved").await;
+    app.click("[data-testid=postcard-finish-delete]").await;
+    app.wait_text("[data-testid=reissue-list]", |t| t.contains("印刷済み"))
+        .await;
+    assert!(!pdf.exists(), "deleted after printing");
+
     // The other screens an agent visits.
     app.click("[data-testid=nav-members]").await;
     app.fill("[data-testid=search-kana]", "ケンコウ").await;
@@ -134,4 +183,23 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
         .await;
     app.screenshot("e2e-agent-07-settings").await;
     app.close().await;
+}
+
+/// Percent-decoding of a data: URL (the preview images are SVG data URLs).
+fn urlencoding_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

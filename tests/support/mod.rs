@@ -196,6 +196,18 @@ impl App {
         inquiry_id
     }
 
+    /// An attribute of the element matching `css` (waiting for it to appear).
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_text(css, |_| true).await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .attr(name)
+            .await
+            .unwrap()
+    }
+
     /// Whether the control matching `css` is enabled.
     pub async fn enabled(&self, css: &str) -> bool {
         let el = self.client.find(Locator::Css(css)).await.unwrap();

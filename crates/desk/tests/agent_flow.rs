@@ -204,7 +204,10 @@ async fn claim_diagnose_verify_reissue_note_close() {
         .output()
         .expect("pdftotext (poppler-utils)");
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("健康") && text.contains("太郎") && text.contains("様"), "{text}");
+    assert!(
+        text.contains("健康") && text.contains("太郎") && text.contains("様"),
+        "{text}"
+    );
     let code: String = preview
         .inner_svg
         .split("<text")
@@ -212,7 +215,10 @@ async fn claim_diagnose_verify_reissue_note_close() {
         .filter(|t| t.len() == 4 && t.chars().all(|c| c.is_ascii_alphanumeric()))
         .collect();
     assert_eq!(code.len(), 12, "three groups of four in the preview");
-    assert!(text.replace([' ', '\n'], "").contains(&code), "the code is in the PDF");
+    assert!(
+        text.replace([' ', '\n'], "").contains(&code),
+        "the code is in the PDF"
+    );
     assert!(
         !std::fs::read(host.dir.path().join("cache.db"))
             .unwrap()
@@ -231,7 +237,9 @@ async fn claim_diagnose_verify_reissue_note_close() {
     assert!(err.message.contains("印刷済み"), "{}", err.message);
     let stranger = out_dir.path().join("other.pdf");
     std::fs::write(&stranger, b"%PDF").unwrap();
-    assert!(desk.open_postcard(stranger.to_string_lossy().into()).is_err());
+    assert!(desk
+        .open_postcard(stranger.to_string_lossy().into())
+        .is_err());
     assert!(desk
         .finish_postcard(case_id, rid, Some(stranger.to_string_lossy().into()), true)
         .await
