@@ -48,7 +48,7 @@ fn problem_text(code: &str) -> Option<&'static str> {
         "postcard_not_at_desk" => {
             "この健康保険組合のはがきは組合の印刷便で発送されます（窓口では印刷できません）。"
         }
-        "already_fetched" => "この印刷データは取得済みです（コードは一度だけ渡されます）。",
+        "run_printed" => "この印刷便は印刷済みです。コードはもう保持されていません（再印刷で新しいコードを発行してください）。",
         _ => return None,
     })
 }

@@ -1,6 +1,8 @@
 //! Print runs for insurer admins: pending postcards of their own union, a run over them,
-//! its postcard data (the only place a code is ever returned in clear, and only once:
-//! the clear codes are wiped as they are handed out), then printed / mailed marks.
+//! its postcard data (codes in clear, every fetch audited, until the run is marked printed:
+//! a failed save or a jammed printer must not cost the members their codes; marking
+//! printed wipes them), printed / mailed marks, and a reprint of one postcard, which
+//! issues a new code (the old one is revoked) on a postcard for the next run.
 
 use kencom_api::operator::{PendingPostcard, PostcardData, PrintRunData, PrintRunView};
 use kencom_domain::CustomerBarcode;
@@ -67,12 +69,13 @@ pub fn fetch(
     let run = tx
         .get_print_run(scope, id)?
         .ok_or_else(|| ApiError::not_found("print run"))?;
-    let cards = tx.take_run_postcards(run.id, now)?.ok_or_else(|| {
-        ApiError::conflict(
-            "already_fetched",
-            "この印刷データは取得済みです（コードは一度だけ渡されます）",
-        )
-    })?;
+    if run.printed_at.is_some() {
+        return Err(ApiError::conflict(
+            "run_printed",
+            "この印刷便は印刷済みです。コードはもう保持していません（再印刷は「再印刷」で新しいコードを発行してください）",
+        ));
+    }
+    let cards = tx.run_postcards(run.id, now)?;
     let insurer = tx
         .get_insurer(&Scope::All, run.insurer_id)?
         .ok_or_else(|| ApiError::internal("insurer gone"))?;
@@ -168,4 +171,48 @@ pub fn mark(
             .detail(format!("run {} {state}", run.id)),
     )?;
     get(tx, scope, id)
+}
+
+/// Reprint one postcard of a run: the code on it is revoked, a new one is issued on a new
+/// postcard that waits for the next run. Audited.
+pub fn reprint(
+    tx: &mut dyn Tx,
+    cfg: &crate::config::Config,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    run_id: i64,
+    postcard_id: i64,
+) -> ApiResult<PendingPostcard> {
+    use rand::SeedableRng;
+    let run = tx
+        .get_print_run(scope, run_id)?
+        .ok_or_else(|| ApiError::not_found("print run"))?;
+    let p = tx
+        .get_postcard(postcard_id)?
+        .filter(|p| p.print_run_id == Some(run.id))
+        .ok_or_else(|| ApiError::not_found("postcard"))?;
+    tx.revoke_code(p.checkup_code_id, now)?;
+    let mut rng = rand::rngs::StdRng::from_entropy();
+    let code = crate::secrets::new_checkup_code(&mut rng);
+    let code_id = tx.insert_code(
+        p.roster_member_id,
+        &crate::secrets::code_hash(&cfg.code_pepper, &code),
+        // A reprint is a reissue of the code (the schema allows initial / reissue).
+        "reissue",
+        now,
+    )?;
+    let id = tx.insert_postcard(p.insurer_id, p.roster_member_id, code_id, &code, false, now)?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "print.reprint")
+            .member(p.roster_member_id, p.insurer_id)
+            .detail(format!("run {} postcard {} → postcard {id}", run.id, p.id)),
+    )?;
+    Ok(PendingPostcard {
+        id,
+        member_id: p.roster_member_id,
+        created_at: rfc3339(now),
+    })
 }

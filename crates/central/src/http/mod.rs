@@ -213,6 +213,10 @@ pub fn router(state: AppState) -> Router {
         .route("/print-runs/{id}", get(print::get))
         .route("/print-runs/{id}/postcards", post(print::fetch))
         .route("/print-runs/{id}/mark", post(print::mark))
+        .route(
+            "/print-runs/{id}/postcards/{postcard_id}/reprint",
+            post(print::reprint),
+        )
         .route("/insurers", get(insurers::list))
         .route("/insurers/{id}", get(insurers::get))
         .route(

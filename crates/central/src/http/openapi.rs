@@ -33,7 +33,7 @@ impl Modify for Bearer {
         members::search, members::detail, members::diagnosis, members::diagnose,
         cases::list_inquiries, cases::get_inquiry, cases::claim, cases::get_case, cases::link_member, cases::add_note,
         cases::set_status, cases::close, cases::verify, cases::reissue, cases::reveal_email, cases::resend_activation, cases::unlock, cases::desk_postcard, cases::desk_postcard_printed,
-        print::pending, print::list, print::create, print::get, print::fetch, print::mark,
+        print::pending, print::list, print::create, print::get, print::fetch, print::mark, print::reprint,
         insurers::list, insurers::get, insurers::add_maintenance, insurers::delete_maintenance, insurers::add_whitelist, insurers::delete_whitelist, insurers::set_postcard_printing,
         audit::query, audit::verify,
     ),

@@ -71,8 +71,9 @@ pub async fn get(
     ))
 }
 
-/// The run's postcard data, codes in clear — handed out once. The response is not kept
-/// for idempotent replay (that would store the codes); a repeat answers 409.
+/// The run's postcard data, codes in clear, sorted by postal code — until the run is marked
+/// printed (409 run_printed after). Every fetch is audited. The response is not kept for
+/// idempotent replay (that would store the codes).
 #[utoipa::path(post, path = "/api/v1/operator/print-runs/{id}/postcards", tag = "print", security(("bearer" = [])),
     params(("id" = i64, Path, description = "print run id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
     responses((status = 200, body = PrintRunData), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
@@ -106,6 +107,25 @@ pub async fn mark(
     let bound = m.bind(&op);
     mutate(&st, bound, StatusCode::OK, move |tx, now| {
         flows::print::mark(tx, now, op.id, &op.scope(), id, req.state.as_str())
+    })
+    .await
+}
+
+/// Reprint one postcard: revoke its code and queue a new postcard with a new code.
+#[utoipa::path(post, path = "/api/v1/operator/print-runs/{id}/postcards/{postcard_id}/reprint", tag = "print", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "print run id"), ("postcard_id" = i64, Path, description = "postcard id"), ("Idempotency-Key" = String, Header, description = "unique per mutation (1–200 visible ASCII)", min_length = 1, max_length = 200, pattern = "^[!-~]+$")),
+    responses((status = 201, body = PendingPostcard), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+pub async fn reprint(
+    State(st): State<AppState>,
+    op: Op,
+    m: MutCtx,
+    ApiPath((id, postcard_id)): ApiPath<(i64, i64)>,
+) -> Mutated {
+    op.require(ADMIN)?;
+    let cfg = st.config.clone();
+    let bound = m.bind(&op);
+    mutate(&st, bound, StatusCode::CREATED, move |tx, now| {
+        flows::print::reprint(tx, &cfg, now, op.id, &op.scope(), id, postcard_id)
     })
     .await
 }

@@ -61,6 +61,8 @@ pub struct SeedReport {
     pub notes: Vec<(String, String)>,
     /// Roster rows per second during the bulk insert.
     pub rows_per_sec: f64,
+    /// Reissue postcards waiting for a print run (さくら電機).
+    pub pending_postcards: u64,
 }
 
 impl fmt::Display for SeedReport {
@@ -321,6 +323,32 @@ pub fn seed(
         })?;
         report.accounts += 1;
     }
+
+    // Reissue postcards waiting for さくら電機's next print run (its admin's demo).
+    let waiting: Vec<i64> = insured_ids
+        .iter()
+        .filter(|(_, ins)| *ins == 1)
+        .map(|(id, _)| *id)
+        .take(12)
+        .collect();
+    store.run_blocking(Mode::Write, |tx| {
+        for (k, member_id) in waiting.iter().enumerate() {
+            let at = now - (k as i64 + 1) * DAY / 3;
+            for old in tx.codes_for_member(*member_id)? {
+                tx.revoke_code(old.id, at)?;
+            }
+            let code = new_checkup_code(&mut rng);
+            let id = tx.insert_code(
+                *member_id,
+                &code_hash(&cfg.code_pepper, &code),
+                "reissue",
+                at,
+            )?;
+            tx.insert_postcard(insurers[1].0, *member_id, id, &code, false, at)?;
+        }
+        Ok(())
+    })?;
+    report.pending_postcards = waiting.len() as u64;
 
     let notes = demo::seed_cases(store, cfg, now, &insurers, &member_hash, &mut rng)?;
     report.accounts += notes.accounts;

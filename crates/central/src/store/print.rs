@@ -74,14 +74,9 @@ pub trait PrintRepo {
     fn get_print_run(&mut self, scope: &Scope, id: i64) -> StoreResult<Option<PrintRunRow>>;
     /// Runs in scope, newest first.
     fn list_print_runs(&mut self, scope: &Scope) -> StoreResult<Vec<PrintRunRow>>;
-    /// Hand out the run's postcards once: returns them with codes and wipes the codes.
-    /// None when the run was already fetched.
-    fn take_run_postcards(
-        &mut self,
-        run_id: i64,
-        now: Millis,
-    ) -> StoreResult<Option<Vec<PostcardRow>>>;
-    /// Mark printed / mailed.
+    /// The run's postcards with their codes, sorted by postal code; notes the first fetch.
+    fn run_postcards(&mut self, run_id: i64, now: Millis) -> StoreResult<Vec<PostcardRow>>;
+    /// Mark printed / mailed; marking printed wipes the run's clear codes.
     fn mark_run(
         &mut self,
         run_id: i64,

@@ -123,18 +123,11 @@ impl PrintRepo for SqliteTx<'_> {
             .query_map([], rrow)?
             .collect::<Result<_, _>>()?)
     }
-    fn take_run_postcards(
-        &mut self,
-        run_id: i64,
-        now: Millis,
-    ) -> StoreResult<Option<Vec<PostcardRow>>> {
-        let n = self.0.execute(
+    fn run_postcards(&mut self, run_id: i64, now: Millis) -> StoreResult<Vec<PostcardRow>> {
+        self.0.execute(
             "UPDATE print_runs SET fetched_at = ?2 WHERE id = ?1 AND fetched_at IS NULL",
             params![run_id, now],
         )?;
-        if n == 0 {
-            return Ok(None);
-        }
         let rows = self
             .0
             .prepare_cached(&format!(
@@ -145,11 +138,7 @@ impl PrintRepo for SqliteTx<'_> {
             ))?
             .query_map([run_id], prow)?
             .collect::<Result<Vec<_>, _>>()?;
-        self.0.execute(
-            "UPDATE postcards SET code_clear = NULL WHERE print_run_id = ?1",
-            [run_id],
-        )?;
-        Ok(Some(rows))
+        Ok(rows)
     }
     fn mark_run(
         &mut self,
@@ -161,6 +150,12 @@ impl PrintRepo for SqliteTx<'_> {
             "UPDATE print_runs SET printed_at = COALESCE(printed_at, ?2), mailed_at = COALESCE(mailed_at, ?3) WHERE id = ?1",
             params![run_id, printed, mailed],
         )?;
+        if printed.is_some() {
+            self.0.execute(
+                "UPDATE postcards SET code_clear = NULL WHERE print_run_id = ?1",
+                [run_id],
+            )?;
+        }
         Ok(())
     }
     fn get_postcard(&mut self, id: i64) -> StoreResult<Option<PostcardRow>> {
