@@ -2,7 +2,9 @@
 //! The list in [`handler`] must equal `kencom_desk_core::commands::COMMAND_NAMES`; the
 //! test below keeps them in step (the TS side is generated from that table).
 use crate::host::AppHost;
-use kencom_api::operator::{MemberDetail, MemberPage, MemberSearchQuery};
+use kencom_api::operator::{
+    MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
+};
 use kencom_desk_core::views::*;
 use kencom_desk_core::{AppInfo, Desk, DeskError};
 use std::sync::Arc;
@@ -164,6 +166,40 @@ async fn finish_postcard(
 }
 
 #[tauri::command]
+async fn delete_saved_file(desk: DeskState<'_>, path: String) -> R<()> {
+    desk.delete_saved_file(path)
+}
+
+#[tauri::command]
+async fn print_overview(desk: DeskState<'_>) -> R<PrintOverview> {
+    desk.print_overview().await
+}
+
+#[tauri::command]
+async fn create_print_run(desk: DeskState<'_>) -> R<PrintRunView> {
+    desk.create_print_run().await
+}
+
+#[tauri::command]
+async fn save_print_run(desk: DeskState<'_>, run_id: i64, path: String) -> R<SavedRun> {
+    desk.save_print_run(run_id, path).await
+}
+
+#[tauri::command]
+async fn mark_print_run(desk: DeskState<'_>, run_id: i64, state: String) -> R<PrintRunView> {
+    desk.mark_print_run(run_id, state).await
+}
+
+#[tauri::command]
+async fn reprint_postcard(
+    desk: DeskState<'_>,
+    run_id: i64,
+    postcard_id: i64,
+) -> R<PendingPostcard> {
+    desk.reprint_postcard(run_id, postcard_id).await
+}
+
+#[tauri::command]
 async fn search_members(desk: DeskState<'_>, query: MemberSearchQuery) -> R<MemberPage> {
     desk.search_members(query).await
 }
@@ -223,6 +259,12 @@ registered![
     choose_postcard_path,
     open_postcard,
     finish_postcard,
+    delete_saved_file,
+    print_overview,
+    create_print_run,
+    save_print_run,
+    mark_print_run,
+    reprint_postcard,
     search_members,
     member_detail,
     first_paint,

@@ -6,6 +6,7 @@
 //! replay carries the same key and the server never acts twice).
 #![deny(missing_docs)]
 
+mod admin;
 mod endpoints;
 mod error;
 mod http;

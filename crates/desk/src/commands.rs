@@ -8,7 +8,9 @@
 //! `src-tauri/src/commands.rs`, then `cargo xtask bindings` (see ARCHITECTURE.md).
 use crate::app_info::AppInfo;
 use crate::views::*;
-use kencom_api::operator::{MemberDetail, MemberPage, MemberSearchQuery};
+use kencom_api::operator::{
+    MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
+};
 use ts_rs::{Config, ExportError, TS};
 
 /// One command as the TypeScript generator sees it.
@@ -126,6 +128,18 @@ desk_commands! {
     fn open_postcard(path: String) -> ();
     /// Report the postcard printed; optionally delete the saved file.
     fn finish_postcard(case_id: i64, reissue_id: i64, path: Option<String>, delete_file: bool) -> ActionOutcome;
+    /// Delete a PDF this app saved (postcard or print run).
+    fn delete_saved_file(path: String) -> ();
+    /// はがき印刷: waiting postcards and runs of the admin's union.
+    fn print_overview() -> PrintOverview;
+    /// Create a print run over every waiting postcard.
+    fn create_print_run() -> PrintRunView;
+    /// Save a run's PDF (sorted by postal code) where the admin chose.
+    fn save_print_run(run_id: i64, path: String) -> SavedRun;
+    /// Mark a run printed or mailed.
+    fn mark_print_run(run_id: i64, state: String) -> PrintRunView;
+    /// Reprint one card with a new code (the old one is revoked).
+    fn reprint_postcard(run_id: i64, postcard_id: i64) -> PendingPostcard;
     /// Search members (masked, paginated).
     fn search_members(query: MemberSearchQuery) -> MemberPage;
     /// A member with timeline (audited).

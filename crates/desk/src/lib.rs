@@ -14,6 +14,7 @@ pub mod error;
 mod error_map;
 pub mod host;
 mod postcard;
+mod print_runs;
 mod queue;
 mod search;
 mod session;

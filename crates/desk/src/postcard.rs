@@ -25,7 +25,7 @@ fn lines(address: &str) -> Vec<String> {
 }
 
 /// The server's postcard data as the postcard crate draws it.
-fn card(d: PostcardData) -> Postcard {
+pub(crate) fn card(d: PostcardData) -> Postcard {
     Postcard {
         postal_code_catch_all: d.barcode.is_empty()
             || kencom_domain::is_catch_all_postal_code(&d.postal_code),
@@ -53,7 +53,7 @@ fn postcard_error(e: kencom_postcard::PostcardError) -> DeskError {
 
 /// Checks the path the operator typed or picked: absolute, `.pdf`, in an existing folder,
 /// and not an existing file the desk did not write (no silent overwrite of other files).
-fn check_path(raw: &str, ours: bool) -> Result<PathBuf, DeskError> {
+pub(crate) fn check_path(raw: &str, ours: bool) -> Result<PathBuf, DeskError> {
     let path = PathBuf::from(raw.trim());
     let field = "path";
     if raw.trim().is_empty() {
@@ -95,16 +95,21 @@ fn check_path(raw: &str, ours: bool) -> Result<PathBuf, DeskError> {
 
 /// Writes the PDF next to its final place and renames it in, so a failure never leaves a
 /// half-written postcard under the chosen name; the partial file is removed on error.
-fn write_pdf(path: &Path, card: Postcard) -> Result<(usize, u64), DeskError> {
+/// Pages stream to the file as they are drawn (memory stays flat for big runs).
+pub(crate) fn write_pdf(
+    path: &Path,
+    cards: impl IntoIterator<Item = Postcard>,
+    opts: &RenderOptions,
+) -> Result<kencom_postcard::RenderStats, DeskError> {
     let part = path.with_extension("pdf.part");
     let result = (|| {
         let mut file = std::fs::File::create(&part).map_err(|e| io_error(&e))?;
-        let stats = render([card], &mut file, &RenderOptions::default()).map_err(postcard_error)?;
+        let stats = render(cards, &mut file, opts).map_err(postcard_error)?;
         file.flush().map_err(|e| io_error(&e))?;
         file.sync_all().map_err(|e| io_error(&e))?;
         drop(file);
         std::fs::rename(&part, path).map_err(|e| io_error(&e))?;
-        Ok((stats.pages, stats.bytes))
+        Ok(stats)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&part);
@@ -138,7 +143,42 @@ impl Desk {
             .await?)
     }
 
-    fn is_ours(&self, path: &Path) -> bool {
+    pub(crate) fn remember_written(&self, path: &Path) {
+        let mut written = self.postcards.lock().unwrap_or_else(|p| p.into_inner());
+        if !written.iter().any(|p| p == path) {
+            written.push(path.to_path_buf());
+        }
+    }
+
+    /// Deletes a PDF this desk wrote (postcard or print run); missing files are fine.
+    pub fn delete_saved_file(&self, path: String) -> Result<(), DeskError> {
+        let path = PathBuf::from(path);
+        if !self.is_ours(&path) {
+            return Err(DeskError::invalid(
+                "path",
+                "このアプリで保存したファイルだけを削除できます。",
+            ));
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(DeskError {
+                    code: ErrorCode::Internal,
+                    message: format!("ファイルを削除できませんでした: {e}"),
+                    field: Some("path".into()),
+                    retryable: true,
+                })
+            }
+        }
+        self.postcards
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|p| p != &path);
+        Ok(())
+    }
+
+    pub(crate) fn is_ours(&self, path: &Path) -> bool {
         self.postcards
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -180,15 +220,12 @@ impl Desk {
         let candidate = PathBuf::from(path.trim());
         let path = check_path(&path, self.is_ours(&candidate))?;
         let data = self.postcard_data(case_id, reissue_id).await?;
-        let (pages, bytes) = write_pdf(&path, card(data))?;
-        let mut written = self.postcards.lock().unwrap_or_else(|p| p.into_inner());
-        if !written.contains(&path) {
-            written.push(path.clone());
-        }
+        let stats = write_pdf(&path, [card(data)], &RenderOptions::default())?;
+        self.remember_written(&path);
         Ok(SavedPostcard {
             path: path.to_string_lossy().into_owned(),
-            pages: pages as i64,
-            bytes: bytes as i64,
+            pages: stats.pages as i64,
+            bytes: stats.bytes as i64,
         })
     }
 
@@ -234,31 +271,10 @@ impl Desk {
             )
             .await?;
         if let (true, Some(path)) = (delete_file, path) {
-            let path = PathBuf::from(path);
-            if !self.is_ours(&path) {
-                return Err(DeskError::invalid(
-                    "path",
-                    "このアプリで保存したはがきだけを削除できます。",
-                ));
-            }
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(DeskError {
-                        code: ErrorCode::Internal,
-                        message: format!(
-                            "印刷済みは記録しましたが、ファイルを削除できませんでした: {e}"
-                        ),
-                        field: Some("path".into()),
-                        retryable: true,
-                    })
-                }
-            }
-            self.postcards
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .retain(|p| p != &path);
+            self.delete_saved_file(path).map_err(|e| DeskError {
+                message: format!("印刷済みは記録しました。{}", e.message),
+                ..e
+            })?;
             outcome.message = format!("{} はがきのファイルを削除しました。", outcome.message);
         }
         Ok(outcome)

@@ -203,3 +203,43 @@ pub struct SavedPostcard {
     /// Size in bytes.
     pub bytes: i64,
 }
+
+/// はがき印刷: the union's waiting postcards and its runs.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintOverview {
+    /// Postcards waiting for a run.
+    pub pending: Vec<kencom_api::operator::PendingPostcard>,
+    /// Runs, newest first.
+    pub runs: Vec<kencom_api::operator::PrintRunView>,
+    /// Folder to suggest for saving the run's PDF.
+    pub save_dir: String,
+}
+
+/// One card of a saved run, as the admin sees it (never the code).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunCard {
+    /// Postcard id (for a reprint).
+    pub postcard_id: i64,
+    /// Addressee.
+    pub member_name: String,
+    /// 〒, the run's sort order.
+    pub postal_code: String,
+}
+
+/// A print run's PDF as written.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedRun {
+    /// Where it is.
+    pub path: String,
+    /// The cards in print order (postal code).
+    pub cards: Vec<RunCard>,
+    /// Pages (two per card).
+    pub pages: i64,
+    /// Size in bytes.
+    pub bytes: i64,
+    /// Cards left out for invalid data, with the reason (Japanese).
+    pub skipped: Vec<String>,
+}

@@ -100,14 +100,19 @@ mod tests {
             > 0
     }
 
+    /// The newest version this binary knows.
+    fn latest() -> i64 {
+        MIGRATIONS.last().unwrap().version
+    }
+
     #[test]
     fn schema_applies_and_is_recorded() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 3);
+        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), latest());
         assert!(table_exists(&conn, "audit_log"));
         assert_eq!(
             migrate(&mut conn, MIGRATIONS).unwrap(),
-            3,
+            latest(),
             "re-running applies nothing twice"
         );
     }
@@ -128,7 +133,7 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 4,
+                version: latest() + 1,
                 name: "half",
                 sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);",
             },
@@ -140,7 +145,7 @@ mod tests {
         );
         assert_eq!(
             current_version(&conn).unwrap(),
-            3,
+            latest(),
             "a failing migration must not be recorded"
         );
     }
@@ -163,14 +168,14 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 4,
+                version: latest() + 1,
                 name: "extra",
                 sql: "CREATE TABLE extra (x INTEGER);",
             },
         ];
         backup_then_migrate(&mut conn, &path, &next).unwrap();
         assert!(
-            dir.path().join("c.db.bak-v3").exists(),
+            dir.path().join(format!("c.db.bak-v{}", latest())).exists(),
             "the pre-upgrade file must be kept"
         );
     }
