@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "totp_replay",
         sql: include_str!("migrations/0003_totp_replay.sql"),
     },
+    Migration {
+        version: 4,
+        name: "device_seq",
+        sql: include_str!("migrations/0004_device_seq.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).
@@ -85,6 +90,11 @@ pub fn backup_then_migrate(
 mod tests {
     use super::*;
 
+    /// The newest version this binary knows (the tests must not need editing per migration).
+    fn latest() -> i64 {
+        MIGRATIONS.last().unwrap().version
+    }
+
     fn table_exists(conn: &Connection, name: &str) -> bool {
         conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE name = ?1",
@@ -98,11 +108,11 @@ mod tests {
     #[test]
     fn schema_applies_and_is_recorded() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 3);
+        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), latest());
         assert!(table_exists(&conn, "audit_log"));
         assert_eq!(
             migrate(&mut conn, MIGRATIONS).unwrap(),
-            3,
+            latest(),
             "re-running applies nothing twice"
         );
     }
@@ -123,7 +133,7 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 4,
+                version: latest() + 1,
                 name: "half",
                 sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);",
             },
@@ -135,7 +145,7 @@ mod tests {
         );
         assert_eq!(
             current_version(&conn).unwrap(),
-            3,
+            latest(),
             "a failing migration must not be recorded"
         );
     }
@@ -158,14 +168,14 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 4,
+                version: latest() + 1,
                 name: "extra",
                 sql: "CREATE TABLE extra (x INTEGER);",
             },
         ];
         backup_then_migrate(&mut conn, &path, &next).unwrap();
         assert!(
-            dir.path().join("c.db.bak-v3").exists(),
+            dir.path().join(format!("c.db.bak-v{}", latest())).exists(),
             "the pre-upgrade file must be kept"
         );
     }
