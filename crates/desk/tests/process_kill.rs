@@ -14,9 +14,10 @@
 //!
 //! This is a `harness = false` test: the binary is both the parent and, with
 //! `KENCOM_CHILD_MODE=desk`, the child (re-executed via `current_exe`). Settings:
-//! `KENCOM_KILL_SCHEDULES` (default 75 kills: ~45 s on an idle 2-core machine) and `KENCOM_KILL_SEED` (printed; it fixes the
-//! faults, the action mix and where each kill lands — counted in reported actions plus a
-//! delay — but not the OS's timing, so a replay is close, not identical).
+//! `KENCOM_KILL_SCHEDULES` (default 75 kills: ~45 s on an idle 2-core machine) and
+//! `KENCOM_KILL_SEED` (printed; it fixes the faults, the action mix and where each kill
+//! lands — counted in reported actions plus a delay — but not the OS's timing, so a replay
+//! is close, not identical).
 mod support;
 
 use kencom_desk_core::Desk;
