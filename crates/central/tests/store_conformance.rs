@@ -168,6 +168,8 @@ async fn suite(store: Store) {
                 status: 201,
                 response: "{}".into(),
                 created_at: 5,
+                device_id: None,
+                device_seq: None,
             };
             tx.put_idempotency(1, "k", &r)?;
             assert!(
@@ -179,7 +181,42 @@ async fn suite(store: Store) {
                 tx.get_idempotency(2, "k")?.is_none(),
                 "keys are per operator"
             );
+            // Device stamps round-trip and list per device in the order stored.
+            for (key, seq) in [("d-2", 2), ("d-1", 1), ("d-3", 3)] {
+                let stamped = IdempotencyRow {
+                    created_at: 10 + seq,
+                    device_id: Some("dev-a".into()),
+                    device_seq: Some(seq),
+                    ..r.clone()
+                };
+                tx.put_idempotency(1, key, &stamped)?;
+            }
+            let other = IdempotencyRow {
+                created_at: 20,
+                device_id: Some("dev-b".into()),
+                device_seq: Some(1),
+                ..r.clone()
+            };
+            tx.put_idempotency(2, "d-1", &other)?;
+            let got = tx.get_idempotency(1, "d-3")?.unwrap();
+            assert_eq!(
+                (got.device_id.as_deref(), got.device_seq),
+                (Some("dev-a"), Some(3))
+            );
+            let listed: Vec<(String, i64)> = tx
+                .idempotency_by_device("dev-a")?
+                .into_iter()
+                .map(|d| (d.key, d.device_seq))
+                .collect();
+            assert_eq!(
+                listed,
+                [("d-2".into(), 2), ("d-1".into(), 1), ("d-3".into(), 3)],
+                "listed in the order the server stored them, not sorted by number"
+            );
+            assert_eq!(tx.idempotency_by_device("dev-b")?.len(), 1);
+            assert!(tx.idempotency_by_device("dev-c")?.is_empty());
             assert_eq!(tx.purge_idempotency(6)?, 1);
+            assert_eq!(tx.purge_idempotency(100)?, 4);
             Ok(())
         })
         .await

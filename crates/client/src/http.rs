@@ -1,7 +1,8 @@
 //! The HTTP plumbing shared by every endpoint: base URL, bearer token, idempotency key,
 //! JSON in and out, problem+json out of errors. One keep-alive connection pool per client.
+//! An outbox replay also carries its device stamp (`X-Device-Id` / `X-Device-Seq`).
 use crate::error::ClientError;
-use kencom_api::{Problem, API_PREFIX, IDEMPOTENCY_HEADER};
+use kencom_api::{Problem, API_PREFIX, DEVICE_ID_HEADER, DEVICE_SEQ_HEADER, IDEMPOTENCY_HEADER};
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
 use std::time::Duration;
@@ -11,6 +12,8 @@ use std::time::Duration;
 pub struct CentralClient {
     base: url::Url,
     http: reqwest::Client,
+    /// Device id + per-device sequence number sent with idempotent mutations.
+    device: Option<(String, i64)>,
 }
 
 impl CentralClient {
@@ -33,7 +36,21 @@ impl CentralClient {
             .user_agent(concat!("kencom-desk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ClientError::Network)?;
-        Ok(Self { base, http })
+        Ok(Self {
+            base,
+            http,
+            device: None,
+        })
+    }
+
+    /// The same client (sharing its connection pool) stamping each idempotent mutation
+    /// with the outbox action's device id and per-device sequence number, so the server
+    /// records which action of which desk it is and a replay shows its first number.
+    pub fn for_replay(&self, device_id: &str, device_seq: i64) -> Self {
+        Self {
+            device: Some((device_id.to_owned(), device_seq)),
+            ..self.clone()
+        }
     }
 
     /// The server's base URL.
@@ -70,6 +87,11 @@ impl CentralClient {
         }
         if let Some(k) = idempotency_key {
             req = req.header(IDEMPOTENCY_HEADER, k);
+            if let Some((id, seq)) = &self.device {
+                req = req
+                    .header(DEVICE_ID_HEADER, id.as_str())
+                    .header(DEVICE_SEQ_HEADER, seq.to_string());
+            }
         }
         let resp = req.send().await.map_err(ClientError::Network)?;
         let status = resp.status();

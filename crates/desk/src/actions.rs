@@ -61,8 +61,22 @@ fn bad_payload() -> ClientError {
     }
 }
 
-/// Send one queued action with its idempotency key.
-async fn dispatch(c: &CentralClient, token: &str, a: &OutboxAction) -> Result<Value, ClientError> {
+/// Send one queued action with its idempotency key and, when the cache knows its device
+/// id, the device stamp (the row's per-device sequence number, the same on every replay).
+async fn dispatch(
+    c: &CentralClient,
+    token: &str,
+    a: &OutboxAction,
+    device: Option<&str>,
+) -> Result<Value, ClientError> {
+    let stamped;
+    let c = match device {
+        Some(id) => {
+            stamped = c.for_replay(id, a.device_seq);
+            &stamped
+        }
+        None => c,
+    };
     let case: i64 = a
         .case_id
         .as_deref()
@@ -179,18 +193,25 @@ impl Desk {
         let mut report = FlushReport::default();
         loop {
             let now = self.now_ms();
+            // The device id is read with the action, from the same cache: the stamp names
+            // the cache the row's sequence number belongs to (sign-in may swap caches).
             let next = {
                 let mut inner = self.lock();
                 match inner.cache.as_mut() {
-                    Some(c) => c.take_due(now).ok().flatten(),
+                    Some(c) => c
+                        .take_due(now)
+                        .ok()
+                        .flatten()
+                        .map(|a| (a, c.device_id().ok())),
                     None => None,
                 }
             };
-            let Some(action) = next else { break };
+            let Some((action, device)) = next else { break };
             let result = self
                 .call(|c, t| {
                     let action = action.clone();
-                    async move { dispatch(&c, &t, &action).await }
+                    let device = device.clone();
+                    async move { dispatch(&c, &t, &action, device.as_deref()).await }
                 })
                 .await;
             let now = self.now_ms();
@@ -423,6 +444,16 @@ impl Desk {
             .iter()
             .filter(|a| a.kind == kind)
             .count())
+    }
+
+    /// (idempotency key, per-device sequence number) of every action queued for a case on
+    /// this device (any state), oldest first — what the server should have recorded.
+    pub fn queued_stamps(&self, case_id: i64) -> Result<Vec<(String, i64)>, DeskError> {
+        Ok(self
+            .queued(case_id)?
+            .into_iter()
+            .map(|a| (a.idempotency_key, a.device_seq))
+            .collect())
     }
 
     fn queued(&self, case_id: i64) -> Result<Vec<OutboxAction>, DeskError> {

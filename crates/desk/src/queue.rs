@@ -109,7 +109,9 @@ impl Desk {
         Ok(case.id)
     }
 
-    pub(crate) fn device_id(&self) -> Result<String, DeskError> {
+    /// This desk's device id (its cache's): part of claim keys, and sent as `X-Device-Id`
+    /// with every outbox replay.
+    pub fn device_id(&self) -> Result<String, DeskError> {
         match self.lock().cache.as_mut() {
             Some(c) => Ok(c.device_id()?),
             None => Err(DeskError::internal(

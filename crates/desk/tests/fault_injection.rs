@@ -5,6 +5,10 @@
 //! 0 lost actions, 0 duplicated notes or reissues (counted on the server), 0 invisible
 //! rejections.
 //!
+//! Every action carries its per-device sequence number: the server must have recorded each
+//! queued action once, under its own number, in strictly increasing order, and every replay
+//! the proxy forwarded must carry the number of its first send.
+//!
 //! A lost session is covered once at the end: the refresh token disappears, the operator
 //! signs in again, and the queue written before is still there and drains.
 //!
@@ -17,32 +21,8 @@ use kencom_desk_core::Desk;
 use std::collections::HashMap;
 use std::sync::Arc;
 use support::proxy::{Fault, Proxy};
+use support::rng::{seed_from_env, Rng};
 use support::*;
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn fault(r: &mut Rng) -> Fault {
-    match r.below(6) {
-        0 => Fault::DropBeforeForward,
-        1 => Fault::Delay(r.below(15)),
-        2 => Fault::CutAfterServerActed,
-        3 => Fault::Unavailable,
-        4 => Fault::ServerErrorAfterActed,
-        _ => Fault::Pass,
-    }
-}
 
 /// Send everything that waits, jumping the desk's clock past each backoff.
 async fn drain(desk: &Desk, host: &TestHost) {
@@ -84,16 +64,7 @@ async fn no_action_is_lost_or_sent_twice_under_faults_and_kills() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
-    let seed: u64 = std::env::var("KENCOM_FAULT_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let seed = seed_from_env("KENCOM_FAULT_SEED");
     eprintln!("fault injection: {schedules} schedules, KENCOM_FAULT_SEED={seed}");
     let mut rng = Rng(seed);
 
@@ -135,7 +106,7 @@ async fn no_action_is_lost_or_sent_twice_under_faults_and_kills() {
     let mut reissues_wanted = 0;
     for s in 0..schedules {
         for _ in 0..rng.below(4) {
-            proxy.script.push(fault(&mut rng));
+            proxy.script.push(Fault::random(&mut rng));
         }
         let reissue = rng.below(10) == 0;
         let body = format!("schedule {s}");
@@ -232,8 +203,15 @@ async fn no_action_is_lost_or_sent_twice_under_faults_and_kills() {
         "each queued reissue acted exactly once on the server"
     );
     assert!(queued_reissues <= reissues_wanted);
+    let recorded =
+        support::device_seq::assert_server_saw_device_sequence(&central, &desk, &[case_id]).await;
+    let replays = proxy.replays_kept_their_stamp();
+    assert!(
+        replays > 0 || schedules < 100,
+        "the faults should have made the desk replay some actions"
+    );
     eprintln!(
-        "fault injection ok: {schedules} schedules, {kills} kills ({resignins} needed a new sign-in), {} notes, {} reissues",
+        "fault injection ok: {schedules} schedules, {kills} kills ({resignins} needed a new sign-in), {} notes, {} reissues, {recorded} device numbers in order, {replays} replays kept theirs",
         queued.len(),
         queued_reissues
     );

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::flows::idempotency::DeviceSeq;
 use crate::secrets::token_hash;
 use crate::state::AppState;
 use crate::store::Scope;
@@ -294,6 +295,70 @@ impl<S: Send + Sync> FromRequestParts<S> for IdemKey {
             .field("Idempotency-Key"));
         }
         Ok(IdemKey(s.to_string()))
+    }
+}
+
+/// The optional device stamp of a mutation: both headers or neither. Recorded with the
+/// idempotency record so support can see, per device, which actions arrived in what
+/// order, and so a replay that claims a different number than its first send is caught.
+#[derive(Clone, Debug, Default)]
+pub struct DeviceStamp(pub Option<DeviceSeq>);
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceStamp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let get = |name: &'static str| -> Result<Option<&str>, ApiError> {
+            parts
+                .headers
+                .get(name)
+                .map(|v| {
+                    v.to_str().map_err(|_| {
+                        ApiError::bad_request("device_seq_invalid", format!("{name} must be ASCII"))
+                            .field(name)
+                    })
+                })
+                .transpose()
+        };
+        let id = get(kencom_api::DEVICE_ID_HEADER)?;
+        let seq = get(kencom_api::DEVICE_SEQ_HEADER)?;
+        match (id, seq) {
+            (None, None) => Ok(DeviceStamp(None)),
+            (Some(id), Some(seq)) => {
+                if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| (b'!'..=b'~').contains(&b))
+                {
+                    return Err(ApiError::bad_request(
+                        "device_seq_invalid",
+                        "X-Device-Id must be 1–64 visible ASCII characters",
+                    )
+                    .field(kencom_api::DEVICE_ID_HEADER));
+                }
+                let seq = seq
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|s| *s >= 1 && seq.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            "device_seq_invalid",
+                            "X-Device-Seq must be a positive integer",
+                        )
+                        .field(kencom_api::DEVICE_SEQ_HEADER)
+                    })?;
+                Ok(DeviceStamp(Some(DeviceSeq {
+                    device_id: id.to_string(),
+                    seq,
+                })))
+            }
+            (Some(_), None) | (None, Some(_)) => Err(ApiError::bad_request(
+                "device_seq_incomplete",
+                "X-Device-Id and X-Device-Seq are sent together",
+            )
+            .field(if id.is_none() {
+                kencom_api::DEVICE_ID_HEADER
+            } else {
+                kencom_api::DEVICE_SEQ_HEADER
+            })),
+        }
     }
 }
 

@@ -24,18 +24,20 @@ use tower_http::trace::TraceLayer;
 use crate::clock::Millis;
 use crate::error::{ApiError, ApiResult};
 use crate::flows::idempotency::{once, Mutation};
-use crate::http::extract::{fingerprint, IdemKey, Op};
+use crate::http::extract::{fingerprint, DeviceStamp, IdemKey, Op};
 use crate::state::AppState;
 use crate::store::Tx;
 
 /// What a mutating operator endpoint returns: the (possibly replayed) status and body.
 pub type Mutated = ApiResult<(StatusCode, Json<serde_json::Value>)>;
 
-/// Idempotency-Key + method + path + raw-body hash of a mutating request.
+/// Idempotency-Key + method + path + raw-body hash of a mutating request, and the desk's
+/// optional device stamp (`X-Device-Id` / `X-Device-Seq`).
 pub struct MutCtx {
     key: IdemKey,
     route: String,
     body_hash: String,
+    device: DeviceStamp,
 }
 
 /// SHA-256 of the raw request body, recorded by [`hash_body`] before extraction.
@@ -47,6 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for MutCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let key = IdemKey::from_request_parts(parts, state).await?;
+        let device = DeviceStamp::from_request_parts(parts, state).await?;
         let body_hash = parts
             .extensions
             .get::<RawBodyHash>()
@@ -56,6 +59,7 @@ impl<S: Send + Sync> FromRequestParts<S> for MutCtx {
             key,
             route: format!("{} {}", parts.method, parts.uri.path()),
             body_hash,
+            device,
         })
     }
 }
@@ -106,6 +110,7 @@ pub struct BoundMutation {
     key: String,
     route: String,
     body_hash: String,
+    device: DeviceStamp,
 }
 
 impl MutCtx {
@@ -116,6 +121,7 @@ impl MutCtx {
             body_hash: fingerprint(&self.route, &self.body_hash),
             key: self.key.0,
             route: self.route,
+            device: self.device,
         }
     }
 }
@@ -133,6 +139,7 @@ pub async fn mutate<T: Serialize + 'static>(
         key: b.key,
         route: b.route,
         body_hash: b.body_hash,
+        device: b.device.0,
         now,
     };
     let (s, v) = st

@@ -2,7 +2,10 @@
 //! api crate's types. Served at `/openapi.json`; the tenant-isolation test iterates it.
 
 use axum::Json;
+use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::{audit, cases, insurers, members, operator_auth, portal, print};
@@ -16,6 +19,73 @@ impl Modify for Bearer {
                 "bearer",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// Every mutation that takes an Idempotency-Key also takes the desk's optional device
+/// stamp (`http::extract::DeviceStamp`): documented once here rather than in each handler's
+/// annotation, so a new mutation cannot forget it.
+struct DeviceHeaders;
+
+fn device_headers() -> [Parameter; 2] {
+    let id = ParameterBuilder::new()
+        .name(kencom_api::DEVICE_ID_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "the desk's device id, on outbox replays (send with X-Device-Seq or not at all)",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(64))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    let seq = ParameterBuilder::new()
+        .name(kencom_api::DEVICE_SEQ_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "the action's per-device sequence number, the same on every replay of it (send with X-Device-Id)",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(1)),
+        ))
+        .build();
+    [id, seq]
+}
+
+fn takes_idempotency_key(op: &Operation) -> bool {
+    op.parameters.iter().flatten().any(|p| {
+        matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header
+            && p.name == kencom_api::IDEMPOTENCY_HEADER)
+    })
+}
+
+impl Modify for DeviceHeaders {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if takes_idempotency_key(op) {
+                    op.parameters
+                        .get_or_insert_with(Vec::new)
+                        .extend(device_headers().map(RefOr::T));
+                }
+            }
         }
     }
 }
@@ -38,7 +108,7 @@ impl Modify for Bearer {
         audit::query, audit::verify,
     ),
     components(schemas(kencom_api::Problem, kencom_api::operator::InquiryStatus)),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &DeviceHeaders),
 )]
 pub struct ApiDoc;
 

@@ -3,7 +3,10 @@
 //! Nothing here mocks the client: the desk talks HTTP to the real server.
 #![allow(dead_code)]
 
+pub mod device_seq;
+pub mod file_host;
 pub mod proxy;
+pub mod rng;
 
 use kencom_central::clock::{Clock, SystemClock};
 use kencom_central::config::Config;

@@ -2,6 +2,9 @@
 //! Each request gets the next fault from a shared script: pass, drop the connection
 //! before forwarding, delay, forward and then cut the response (the server acted but the
 //! desk never hears it), or answer 503 (before or after the server acted).
+//!
+//! It also logs the idempotency key and device stamp of every request it forwarded, so a
+//! test can see that each replay of an action carried the number of its first send.
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -16,6 +19,20 @@ pub enum Fault {
     CutAfterServerActed,
     Unavailable,
     ServerErrorAfterActed,
+}
+
+impl Fault {
+    /// One of the faults, each equally likely (pass included).
+    pub fn random(r: &mut super::rng::Rng) -> Fault {
+        match r.below(6) {
+            0 => Fault::DropBeforeForward,
+            1 => Fault::Delay(r.below(15)),
+            2 => Fault::CutAfterServerActed,
+            3 => Fault::Unavailable,
+            4 => Fault::ServerErrorAfterActed,
+            _ => Fault::Pass,
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -33,9 +50,63 @@ impl Script {
     }
 }
 
+/// What one forwarded mutation carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    pub key: String,
+    pub device_id: Option<String>,
+    pub device_seq: Option<i64>,
+}
+
 pub struct Proxy {
     pub base: String,
     pub script: Script,
+    /// Every request with an Idempotency-Key that reached the server, in order.
+    pub forwarded: Arc<Mutex<Vec<Forwarded>>>,
+}
+
+impl Proxy {
+    /// Keys the server received more than once (replays), each checked to carry one stamp
+    /// on every send; returns how many keys were replayed.
+    pub fn replays_kept_their_stamp(&self) -> usize {
+        let log = self.forwarded.lock().unwrap();
+        let mut by_key: std::collections::HashMap<&str, Vec<&Forwarded>> = Default::default();
+        for f in log.iter() {
+            by_key.entry(f.key.as_str()).or_default().push(f);
+        }
+        let mut replayed = 0;
+        for (key, sends) in by_key {
+            if sends.len() > 1 {
+                replayed += 1;
+                assert!(
+                    sends.iter().all(|f| f.device_id == sends[0].device_id
+                        && f.device_seq == sends[0].device_seq),
+                    "a replay of {key} changed its device stamp: {sends:?}"
+                );
+            }
+        }
+        replayed
+    }
+}
+
+/// The value of header `name` (lower case) in a raw request head.
+fn header(head: &str, name: &str) -> Option<String> {
+    head.split("\r\n").find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_owned())
+    })
+}
+
+fn stamp(req: &[u8]) -> Option<Forwarded> {
+    let end = req.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&req[..end]);
+    Some(Forwarded {
+        key: header(&head, "idempotency-key")?,
+        device_id: header(&head, "x-device-id"),
+        device_seq: header(&head, "x-device-seq").and_then(|v| v.parse().ok()),
+    })
 }
 
 /// Read one HTTP/1.1 request (headers + Content-Length body). None on EOF.
@@ -98,6 +169,8 @@ impl Proxy {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let script = Script::default();
         let s2 = script.clone();
+        let forwarded: Arc<Mutex<Vec<Forwarded>>> = Arc::default();
+        let log = forwarded.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
@@ -105,6 +178,7 @@ impl Proxy {
                 };
                 let upstream = upstream.clone();
                 let script = s2.clone();
+                let log = log.clone();
                 tokio::spawn(async move {
                     let Some(req) = read_request(&mut client).await else {
                         return;
@@ -118,6 +192,13 @@ impl Proxy {
                         } else {
                             Fault::Pass
                         };
+                    let reaches_server =
+                        !matches!(fault, Fault::DropBeforeForward | Fault::Unavailable);
+                    if reaches_server {
+                        if let Some(f) = stamp(&req) {
+                            log.lock().unwrap().push(f);
+                        }
+                    }
                     match fault {
                         Fault::Pass => {
                             if let Some(r) = forward(&upstream, &req).await {
@@ -146,6 +227,10 @@ impl Proxy {
                 });
             }
         });
-        Proxy { base, script }
+        Proxy {
+            base,
+            script,
+            forwarded,
+        }
     }
 }

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "desk_print",
         sql: include_str!("migrations/0004_desk_print.sql"),
     },
+    Migration {
+        version: 5,
+        name: "device_seq",
+        sql: include_str!("migrations/0005_device_seq.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).
@@ -90,6 +95,11 @@ pub fn backup_then_migrate(
 mod tests {
     use super::*;
 
+    /// The newest version this binary knows (the tests must not need editing per migration).
+    fn latest() -> i64 {
+        MIGRATIONS.last().unwrap().version
+    }
+
     fn table_exists(conn: &Connection, name: &str) -> bool {
         conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE name = ?1",
@@ -98,11 +108,6 @@ mod tests {
         )
         .unwrap()
             > 0
-    }
-
-    /// The newest version this binary knows.
-    fn latest() -> i64 {
-        MIGRATIONS.last().unwrap().version
     }
 
     #[test]
