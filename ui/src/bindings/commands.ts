@@ -7,9 +7,13 @@ import type { DeskStatus } from "./DeskStatus";
 import type { MemberDetail } from "./MemberDetail";
 import type { MemberPage } from "./MemberPage";
 import type { MemberSearchQuery } from "./MemberSearchQuery";
+import type { PendingPostcard } from "./PendingPostcard";
 import type { PostcardPreview } from "./PostcardPreview";
+import type { PrintOverview } from "./PrintOverview";
+import type { PrintRunView } from "./PrintRunView";
 import type { QueuePage } from "./QueuePage";
 import type { SavedPostcard } from "./SavedPostcard";
+import type { SavedRun } from "./SavedRun";
 import type { SessionView } from "./SessionView";
 import type { SignInInput } from "./SignInInput";
 import type { VerificationInput } from "./VerificationInput";
@@ -68,6 +72,18 @@ export function makeCommands(invoke: Invoke) {
     openPostcard: (path: string): Promise<null> => invoke<null>("open_postcard", { path }),
     /** Report the postcard printed; optionally delete the saved file. */
     finishPostcard: (caseId: number, reissueId: number, path: string | null, deleteFile: boolean): Promise<ActionOutcome> => invoke<ActionOutcome>("finish_postcard", { caseId, reissueId, path, deleteFile }),
+    /** Delete a PDF this app saved (postcard or print run). */
+    deleteSavedFile: (path: string): Promise<null> => invoke<null>("delete_saved_file", { path }),
+    /** はがき印刷: waiting postcards and runs of the admin's union. */
+    printOverview: (): Promise<PrintOverview> => invoke<PrintOverview>("print_overview", {}),
+    /** Create a print run over every waiting postcard. */
+    createPrintRun: (): Promise<PrintRunView> => invoke<PrintRunView>("create_print_run", {}),
+    /** Save a run's PDF (sorted by postal code) where the admin chose. */
+    savePrintRun: (runId: number, path: string): Promise<SavedRun> => invoke<SavedRun>("save_print_run", { runId, path }),
+    /** Mark a run printed or mailed. */
+    markPrintRun: (runId: number, state: string): Promise<PrintRunView> => invoke<PrintRunView>("mark_print_run", { runId, state }),
+    /** Reprint one card with a new code (the old one is revoked). */
+    reprintPostcard: (runId: number, postcardId: number): Promise<PendingPostcard> => invoke<PendingPostcard>("reprint_postcard", { runId, postcardId }),
     /** Search members (masked, paginated). */
     searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
     /** A member with timeline (audited). */
