@@ -26,6 +26,8 @@ struct Tenant {
     case_id: i64,
     inquiry_id: i64,
     run_id: i64,
+    reissue_id: i64,
+    postcard_id: i64,
     window_id: i64,
     entry_id: i64,
     operator_id: i64,
@@ -62,6 +64,18 @@ async fn build(
         .unwrap()
         .clone();
     let member_id = m["id"].as_i64().unwrap();
+    // Postcards of this union go to print runs (the demo's first union prints at the desk).
+    let (st, _) = s
+        .send(
+            "PUT",
+            &format!("/api/v1/operator/insurers/{insurer_id}/postcard-printing"),
+            Some(&admin_token),
+            Some(&format!("{key}-pp")),
+            Some(&json!({"desk_prints_postcards": false})),
+            None,
+        )
+        .await;
+    assert_eq!(st, 200);
     // An inquiry about this member → a case → a verified reissue → a print run of this union.
     let (_, inq) = s
         .post(
@@ -89,7 +103,7 @@ async fn build(
         &json!({"member_id": member_id, "factors": factors}),
     )
     .await;
-    let (st, _) = s
+    let (st, reissue) = s
         .mutate(
             &format!("/api/v1/operator/cases/{case_id}/reissue"),
             agent_token,
@@ -139,6 +153,8 @@ async fn build(
         case_id,
         inquiry_id,
         run_id: run["id"].as_i64().unwrap(),
+        reissue_id: reissue["id"].as_i64().unwrap(),
+        postcard_id: reissue["postcard_id"].as_i64().unwrap(),
         window_id,
         entry_id,
         operator_id: me["id"].as_i64().unwrap(),
@@ -162,6 +178,8 @@ fn fill_path(path: &str, t: &Tenant) -> String {
     path.replace("{id}", &id.to_string())
         .replace("{window_id}", &t.window_id.to_string())
         .replace("{entry_id}", &t.entry_id.to_string())
+        .replace("{reissue_id}", &t.reissue_id.to_string())
+        .replace("{postcard_id}", &t.postcard_id.to_string())
 }
 
 fn query(op: &Value, t: &Tenant) -> String {
@@ -194,7 +212,7 @@ fn body(t: &Tenant) -> Value {
     json!({"member_id": t.member_id, "name_kana": t.member_kana, "birth_date": t.member_birth, "insurer_number": t.insurer_number,
         "insurer_name": t.insurer_name, "ip": "192.0.2.250", "starts_at": "2031-01-01T00:00:00Z", "ends_at": "2031-01-02T00:00:00Z",
         "note": "", "state": "printed", "resolution": "answered", "status": "waiting", "body": "x", "role": "agent",
-        "factors": [{"factor": "name_kana", "matched": true}], "refresh_token": "x", "insurer_id": t.insurer_id})
+        "factors": [{"factor": "name_kana", "matched": true}], "refresh_token": "x", "insurer_id": t.insurer_id, "desk_prints_postcards": false})
 }
 
 #[tokio::test]
