@@ -13,7 +13,7 @@ export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
   inquiries: null,
   members: null,
   roster: 6,
-  postcards: 6,
+  postcards: null,
   audit: 3,
   settings: null,
 };

@@ -57,6 +57,22 @@ export function fakeCommands(
     choosePostcardPath: async () => null,
     openPostcard: async () => null,
     finishPostcard: outcome,
+    deleteSavedFile: async () => null,
+    printOverview: async () => ({ pending: [], runs: [], saveDir: "/home/admin/Documents" }),
+    createPrintRun: async () => ({
+      id: 1,
+      insurer_id: 2,
+      created_at: "2026-11-24T01:00:00Z",
+      fetched_at: null,
+      printed_at: null,
+      mailed_at: null,
+      postcards: 0,
+    }),
+    savePrintRun: async (_runId, path) => ({ path, cards: [], pages: 0, bytes: 0, skipped: [] }),
+    markPrintRun: async () => {
+      throw new Error("markPrintRun not faked");
+    },
+    reprintPostcard: async () => ({ id: 99, member_id: 1, created_at: "2026-11-24T01:00:00Z" }),
     addNote: outcome,
     closeCase: outcome,
     retryAction: async () => null,
