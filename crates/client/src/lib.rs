@@ -9,6 +9,7 @@
 mod endpoints;
 mod error;
 mod http;
+mod roster;
 
 pub use error::ClientError;
 pub use http::CentralClient;
