@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::{audit, cases, insurers, members, operator_auth, portal, print};
+use crate::http::{audit, cases, insurers, members, operator_auth, portal, print, roster};
 
 struct Bearer;
 
@@ -35,6 +35,7 @@ impl Modify for Bearer {
         cases::set_status, cases::close, cases::verify, cases::reissue, cases::reveal_email, cases::resend_activation, cases::unlock,
         print::pending, print::list, print::create, print::get, print::fetch, print::mark,
         insurers::list, insurers::get, insurers::add_maintenance, insurers::delete_maintenance, insurers::add_whitelist, insurers::delete_whitelist,
+        roster::start, roster::get, roster::put_chunk, roster::diff, roster::apply, roster::history, roster::status, roster::summary,
         audit::query, audit::verify,
     ),
     components(schemas(kencom_api::Problem, kencom_api::operator::InquiryStatus)),

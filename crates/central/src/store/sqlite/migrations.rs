@@ -32,6 +32,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "totp_replay",
         sql: include_str!("migrations/0003_totp_replay.sql"),
     },
+    Migration {
+        version: 4,
+        name: "roster_sync",
+        sql: include_str!("migrations/0004_roster_sync.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).
@@ -95,14 +100,18 @@ mod tests {
             > 0
     }
 
+    fn latest() -> i64 {
+        MIGRATIONS.last().unwrap().version
+    }
+
     #[test]
     fn schema_applies_and_is_recorded() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), 3);
+        assert_eq!(migrate(&mut conn, MIGRATIONS).unwrap(), latest());
         assert!(table_exists(&conn, "audit_log"));
         assert_eq!(
             migrate(&mut conn, MIGRATIONS).unwrap(),
-            3,
+            latest(),
             "re-running applies nothing twice"
         );
     }
@@ -123,7 +132,7 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 4,
+                version: 99,
                 name: "half",
                 sql: "CREATE TABLE half_done (x INTEGER); INSERT INTO nowhere VALUES (1);",
             },
@@ -135,7 +144,7 @@ mod tests {
         );
         assert_eq!(
             current_version(&conn).unwrap(),
-            3,
+            latest(),
             "a failing migration must not be recorded"
         );
     }
@@ -158,14 +167,14 @@ mod tests {
                 sql: MIGRATIONS[1].sql,
             },
             Migration {
-                version: 4,
+                version: 99,
                 name: "extra",
                 sql: "CREATE TABLE extra (x INTEGER);",
             },
         ];
         backup_then_migrate(&mut conn, &path, &next).unwrap();
         assert!(
-            dir.path().join("c.db.bak-v3").exists(),
+            dir.path().join(format!("c.db.bak-v{}", latest())).exists(),
             "the pre-upgrade file must be kept"
         );
     }
