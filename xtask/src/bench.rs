@@ -20,7 +20,9 @@ pub fn bench(args: &[String]) -> Result<()> {
                 .join("crates/roster/examples/bench_roster.rs")
                 .exists() =>
         {
-            example("kencom-roster", "bench_roster")
+            example("kencom-roster", "bench_roster")?;
+            // The import side: the server's upload + apply vs `sqlite3 .import`, and the diff.
+            example("kencom-central", "bench_import")
         }
         "postcard" if root().join("crates/postcard/examples/bench.rs").exists() => {
             example("kencom-postcard", "bench")

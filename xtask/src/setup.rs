@@ -26,6 +26,8 @@ pub const APT_PACKAGES: &[&str] = &[
     "librsvg2-bin",
     "poppler-utils",
     "fonts-ipaexfont-gothic",
+    // `cargo xtask bench roster` compares the roster import with the sqlite3 shell's `.import`.
+    "sqlite3",
     // schemathesis runs from a venv (Debian's python3 needs this for `python3 -m venv`).
     "python3-venv",
 ];

@@ -712,7 +712,7 @@ pub struct MaintenanceView {
 pub struct WhitelistView {
     /// Id.
     pub id: i64,
-    /// IP address.
+    /// IP address, or network in CIDR notation.
     pub ip: String,
 }
 
@@ -762,14 +762,14 @@ pub struct PostcardPrintingRequest {
     pub desk_prints_postcards: bool,
 }
 
-/// Whitelist an IP.
+/// Whitelist an IP address or network.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WhitelistRequest {
-    /// IPv4 or IPv6 address.
-    #[schema(
-        pattern = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$"
-    )]
+    /// IPv4 or IPv6 address, or a CIDR network (`192.0.2.0/24`, `2001:db8::/32`). The
+    /// pattern only bounds the characters; the server parses it (422 `invalid_ip` with a
+    /// Japanese message) and stores the network address (`192.0.2.7/24` → `192.0.2.0/24`).
+    #[schema(pattern = r"^[0-9A-Fa-f:.]{2,45}(/[0-9]{1,3})?$")]
     pub ip: String,
 }
 

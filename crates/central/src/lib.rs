@@ -7,6 +7,7 @@
 pub mod app;
 pub mod audit;
 pub mod bench;
+pub mod cidr;
 pub mod clock;
 pub mod config;
 pub mod error;

@@ -1,6 +1,7 @@
 //! Tenant isolation, generated from the OpenAPI document: every operator endpoint, called
 //! by each insurer admin with the OTHER insurer's identifiers (member, case, inquiry, print
-//! run, insurer, maintenance window, whitelist entry, operator; insurer number, kana, card,
+//! run, insurer, maintenance window, whitelist entry, roster upload, operator; insurer number,
+//! kana, card,
 //! e-mail in queries and bodies), answers 403/404 when it names them in the path, never
 //! returns any of the other insurer's data, and changes nothing of theirs. New endpoints
 //! are covered automatically because the list comes from /openapi.json.
@@ -30,6 +31,7 @@ struct Tenant {
     postcard_id: i64,
     window_id: i64,
     entry_id: i64,
+    upload_id: i64,
     operator_id: i64,
 }
 
@@ -141,6 +143,18 @@ async fn build(
         .unwrap()["id"]
         .as_i64()
         .unwrap();
+    let hash = format!("{:0>64}", hex_of(key));
+    let (st, upload) = s
+        .send(
+            "POST",
+            &format!("/api/v1/operator/insurers/{insurer_id}/roster-uploads"),
+            Some(&admin_token),
+            None,
+            Some(&json!({"file_name": "meibo.csv", "encoding": "utf8", "total_rows": 1, "content_hash": hash})),
+            None,
+        )
+        .await;
+    assert_eq!(st, 201, "{upload}");
     Tenant {
         admin,
         insurer_id,
@@ -157,12 +171,19 @@ async fn build(
         postcard_id: reissue["postcard_id"].as_i64().unwrap(),
         window_id,
         entry_id,
+        upload_id: upload["id"].as_i64().unwrap(),
         operator_id: me["id"].as_i64().unwrap(),
     }
 }
 
+fn hex_of(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
 fn fill_path(path: &str, t: &Tenant) -> String {
-    let id = if path.contains("/members/") {
+    let id = if path.contains("/roster-uploads/") {
+        t.upload_id
+    } else if path.contains("/members/") {
         t.member_id
     } else if path.contains("/cases/") {
         t.case_id
@@ -180,6 +201,7 @@ fn fill_path(path: &str, t: &Tenant) -> String {
         .replace("{entry_id}", &t.entry_id.to_string())
         .replace("{reissue_id}", &t.reissue_id.to_string())
         .replace("{postcard_id}", &t.postcard_id.to_string())
+        .replace("{seq}", "0")
 }
 
 fn query(op: &Value, t: &Tenant) -> String {
@@ -212,7 +234,9 @@ fn body(t: &Tenant) -> Value {
     json!({"member_id": t.member_id, "name_kana": t.member_kana, "birth_date": t.member_birth, "insurer_number": t.insurer_number,
         "insurer_name": t.insurer_name, "ip": "192.0.2.250", "starts_at": "2031-01-01T00:00:00Z", "ends_at": "2031-01-02T00:00:00Z",
         "note": "", "state": "printed", "resolution": "answered", "status": "waiting", "body": "x", "role": "agent",
-        "factors": [{"factor": "name_kana", "matched": true}], "refresh_token": "x", "insurer_id": t.insurer_id, "desk_prints_postcards": false})
+        "factors": [{"factor": "name_kana", "matched": true}], "refresh_token": "x", "insurer_id": t.insurer_id,
+        "desk_prints_postcards": false,
+        "file_name": "meibo.csv", "encoding": "utf8", "total_rows": 1, "content_hash": format!("{:0>64}", "ab"), "rows": []})
 }
 
 #[tokio::test]
@@ -319,6 +343,36 @@ async fn insurer_admins_never_reach_the_other_insurer() {
         assert!(
             run["fetched_at"].is_null(),
             "{} run was not fetched by the other admin",
+            t.admin
+        );
+        let (st, upload) = s
+            .get(
+                &format!("/api/v1/operator/roster-uploads/{}", t.upload_id),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(st, 200, "{upload}");
+        assert_eq!(
+            upload["received_chunks"],
+            json!([]),
+            "{} upload got no chunk from the other admin",
+            t.admin
+        );
+        assert!(
+            upload["applied_at"].is_null(),
+            "{} upload not applied",
+            t.admin
+        );
+        let (_, syncs) = s
+            .get(
+                &format!("/api/v1/operator/insurers/{}/roster-syncs", t.insurer_id),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            syncs,
+            json!([]),
+            "{} got no sync from the other admin",
             t.admin
         );
     }

@@ -47,10 +47,13 @@ PY
 printf '[auth.openapi.bearer]\nbearer = "%s"\n\n' "$token" > "$work/schemathesis.toml"
 # Rules OpenAPI cannot state (they relate two inputs) answer 422 on schema-valid data:
 # at least one search criterion; ends_at after starts_at; e-mail confirmation equal to the
-# e-mail; insurer_id only for insurer admins. For exactly these operations 422 is added to
+# e-mail; insurer_id only for insurer admins; a whitelist entry must parse as an address or
+# CIDR network (the pattern only bounds its characters); roster rows must pass the domain
+# rules (check digits, katakana, dates). For exactly these operations 422 is added to
 # the statuses the positive-data check accepts; every other check still applies.
 for op in "GET /api/v1/operator/members" "POST /api/v1/operator/insurers/{id}/maintenance" \
-          "POST /api/v1/portal/inquiries" "POST /api/v1/operator/operators/{id}/role"; do
+          "POST /api/v1/portal/inquiries" "POST /api/v1/operator/operators/{id}/role" \
+          "POST /api/v1/operator/insurers/{id}/whitelist" "PUT /api/v1/operator/roster-uploads/{id}/chunks/{seq}"; do
     printf '[[operations]]\ninclude-method = "%s"\ninclude-path = "%s"\nchecks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]\n\n' "${op%% *}" "${op#* }" >> "$work/schemathesis.toml"
 done
 # Run from the temp dir: schemathesis keeps a .schemathesis/ cache in its working directory.

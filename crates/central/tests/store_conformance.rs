@@ -32,6 +32,7 @@ fn row(insurer_id: i64, number: &str, kana: &str) -> RosterRow {
         synced_at: Some(1),
         postal_code: "1000013".into(),
         address: "東京都千代田区霞が関1丁目".into(),
+        relation_name: "本人".into(),
     }
 }
 

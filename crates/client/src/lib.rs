@@ -10,6 +10,7 @@ mod admin;
 mod endpoints;
 mod error;
 mod http;
+mod roster;
 
 pub use error::ClientError;
 pub use http::CentralClient;

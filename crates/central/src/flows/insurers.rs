@@ -121,7 +121,7 @@ pub fn delete_maintenance(
     get(tx, now, scope, id)
 }
 
-/// Whitelist an IP.
+/// Whitelist an IP address or CIDR network (stored by its network address).
 pub fn add_whitelist(
     tx: &mut dyn Tx,
     now: Millis,
@@ -133,11 +133,8 @@ pub fn add_whitelist(
     let i = tx
         .get_insurer(scope, id)?
         .ok_or_else(|| ApiError::not_found("insurer"))?;
-    let ip: std::net::IpAddr = ip
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::invalid("invalid_ip", "ip", "an IPv4 or IPv6 address"))?;
-    tx.add_whitelist(i.id, &ip.to_string(), now)
+    let net = crate::cidr::Net::parse(ip).map_err(|m| ApiError::invalid("invalid_ip", "ip", m))?;
+    tx.add_whitelist(i.id, &net.to_string(), now)
         .map_err(|_| ApiError::conflict("ip_taken", "this IP is already whitelisted"))?;
     audit::append(
         tx,

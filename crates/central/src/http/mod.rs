@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod operator_auth;
 pub mod portal;
 pub mod print;
+pub mod roster;
 
 use std::net::SocketAddr;
 
@@ -225,6 +226,17 @@ pub fn router(state: AppState) -> Router {
             post(print::reprint),
         )
         .route("/insurers", get(insurers::list))
+        .route("/insurers/sync-status", get(roster::summary))
+        .route("/insurers/{id}/sync-status", get(roster::status))
+        .route("/insurers/{id}/roster-syncs", get(roster::history))
+        .route("/insurers/{id}/roster-uploads", post(roster::start))
+        .route("/roster-uploads/{id}", get(roster::get))
+        .route(
+            "/roster-uploads/{id}/chunks/{seq}",
+            put(roster::put_chunk).layer(DefaultBodyLimit::max(roster::CHUNK_BODY_LIMIT)),
+        )
+        .route("/roster-uploads/{id}/diff", get(roster::diff))
+        .route("/roster-uploads/{id}/apply", post(roster::apply))
         .route("/insurers/{id}", get(insurers::get))
         .route(
             "/insurers/{id}/maintenance",

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
-use crate::http::{audit, cases, insurers, members, operator_auth, portal, print};
+use crate::http::{audit, cases, insurers, members, operator_auth, portal, print, roster};
 
 struct Bearer;
 
@@ -105,6 +105,7 @@ impl Modify for DeviceHeaders {
         cases::set_status, cases::close, cases::verify, cases::reissue, cases::reveal_email, cases::resend_activation, cases::unlock, cases::desk_postcard, cases::desk_postcard_printed,
         print::pending, print::list, print::create, print::get, print::fetch, print::mark, print::reprint,
         insurers::list, insurers::get, insurers::add_maintenance, insurers::delete_maintenance, insurers::add_whitelist, insurers::delete_whitelist, insurers::set_postcard_printing,
+        roster::start, roster::get, roster::put_chunk, roster::diff, roster::apply, roster::history, roster::status, roster::summary,
         audit::query, audit::verify,
     ),
     components(schemas(kencom_api::Problem, kencom_api::operator::InquiryStatus)),

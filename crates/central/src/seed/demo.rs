@@ -77,6 +77,7 @@ fn roster(
         synced_at: Some(now - 400 * DAY),
         postal_code: "1000013".into(),
         address: "東京都千代田区霞が関1丁目3番2号 郵便プラザ503室".into(),
+        relation_name: String::new(),
     };
     f(&mut row);
     row.id = tx.insert_roster_member(&row)?;

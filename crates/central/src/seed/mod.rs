@@ -475,6 +475,7 @@ fn household(
         },
         postal_code: postal,
         address,
+        relation_name: "本人".into(),
     };
     let mut out = vec![base.clone()];
     let dependents = match rng.gen_range(0..10) {
@@ -510,6 +511,7 @@ fn household(
                 date(rng, 2005, 2024)
             },
             relation: "dependent".into(),
+            relation_name: if d == 0 { "配偶者" } else { "子" }.into(),
             voluntary_continuation: false,
             special_retiree: false,
             ..base.clone()

@@ -28,7 +28,7 @@ pub struct MaintenanceRow {
     pub note: String,
 }
 
-/// A whitelisted IP.
+/// A whitelisted IP address or CIDR network.
 #[derive(Clone, Debug)]
 pub struct WhitelistRow {
     pub id: i64,
@@ -86,6 +86,6 @@ pub trait InsurerRepo {
     fn delete_whitelist(&mut self, insurer_id: i64, id: i64) -> StoreResult<bool>;
     /// Entries of an insurer.
     fn whitelist(&mut self, insurer_id: i64) -> StoreResult<Vec<WhitelistRow>>;
-    /// Whether any union whitelisted `ip`.
+    /// Whether any union whitelisted `ip`, exactly or by a CIDR network containing it.
     fn is_whitelisted(&mut self, ip: &str) -> StoreResult<bool>;
 }

@@ -14,6 +14,7 @@ pub mod logins;
 pub mod operators;
 pub mod print;
 pub mod roster;
+pub mod roster_sync;
 pub mod scope;
 pub mod sqlite;
 
@@ -55,6 +56,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Tx:
     insurers::InsurerRepo
     + roster::RosterRepo
+    + roster_sync::RosterSyncRepo
     + accounts::AccountRepo
     + logins::LoginRepo
     + checkup::CheckupRepo

@@ -27,6 +27,8 @@ pub struct RosterRow {
     pub synced_at: Option<Millis>,
     pub postal_code: String,
     pub address: String,
+    /// 続柄 as the roster wrote it ("本人", "妻" …).
+    pub relation_name: String,
 }
 
 /// A new roster row (id assigned by the store).

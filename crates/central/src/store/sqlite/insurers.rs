@@ -185,9 +185,16 @@ impl InsurerRepo for SqliteTx<'_> {
         Ok(rows)
     }
     fn is_whitelisted(&mut self, ip: &str) -> StoreResult<bool> {
-        Ok(self
+        // Exact entries by the unique index; networks (the few entries with a '/') are
+        // matched in Rust, since SQLite has no address type.
+        let entries: Vec<String> = self
             .0
-            .prepare_cached("SELECT 1 FROM ip_whitelist WHERE ip = ?1")?
-            .exists([ip])?)
+            .prepare_cached("SELECT ip FROM ip_whitelist WHERE ip = ?1 OR instr(ip, '/') > 0")?
+            .query_map([ip], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(crate::cidr::any_contains(
+            entries.iter().map(String::as_str),
+            ip,
+        ))
     }
 }

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "device_seq",
         sql: include_str!("migrations/0005_device_seq.sql"),
     },
+    Migration {
+        version: 6,
+        name: "roster_sync",
+        sql: include_str!("migrations/0006_roster_sync.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).

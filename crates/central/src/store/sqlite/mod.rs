@@ -15,6 +15,7 @@ pub mod migrations;
 mod operators;
 mod print;
 mod roster;
+mod roster_sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

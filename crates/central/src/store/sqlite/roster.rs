@@ -11,7 +11,7 @@ use crate::store::{Scope, StoreResult};
 
 pub(crate) const COLS: &str = "rm.id, rm.insurer_id, rm.insurer_number, rm.card_symbol, rm.card_number, rm.card_number_key, rm.branch, \
      rm.name_kanji, rm.name_kana, rm.kana_key, rm.birth_date, rm.sex, rm.relation, rm.voluntary_continuation, \
-     rm.special_retiree, rm.qualified_on, rm.disqualified_on, rm.synced_at, rm.postal_code, rm.address";
+     rm.special_retiree, rm.qualified_on, rm.disqualified_on, rm.synced_at, rm.postal_code, rm.address, rm.relation_name";
 
 pub(crate) fn row(r: &Row) -> rusqlite::Result<RosterRow> {
     Ok(RosterRow {
@@ -35,6 +35,7 @@ pub(crate) fn row(r: &Row) -> rusqlite::Result<RosterRow> {
         synced_at: r.get(17)?,
         postal_code: r.get(18)?,
         address: r.get(19)?,
+        relation_name: r.get(20)?,
     })
 }
 
@@ -49,7 +50,7 @@ impl RosterRepo for SqliteTx<'_> {
         let mut st = self.0.prepare_cached(
             "INSERT INTO roster_members (insurer_id, insurer_number, card_symbol, card_number, card_number_key, branch, name_kanji, \
              name_kana, kana_key, birth_date, sex, relation, voluntary_continuation, special_retiree, qualified_on, disqualified_on, \
-             synced_at, postal_code, address) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+             synced_at, postal_code, address, relation_name) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)",
         )?;
         st.execute(params![
             m.insurer_id,
@@ -70,7 +71,8 @@ impl RosterRepo for SqliteTx<'_> {
             m.disqualified_on,
             m.synced_at,
             m.postal_code,
-            m.address
+            m.address,
+            m.relation_name
         ])?;
         Ok(self.0.last_insert_rowid())
     }
@@ -197,8 +199,8 @@ impl RosterRepo for SqliteTx<'_> {
             .query_map(params_from_iter(args.iter()), |r| {
                 Ok(MemberHit {
                     member: row(r)?,
-                    account_email: r.get(20)?,
-                    account_state: r.get(21)?,
+                    account_email: r.get(21)?,
+                    account_state: r.get(22)?,
                 })
             })?
             .collect::<Result<_, _>>()?;

@@ -1,0 +1,778 @@
+//! Roster sync (名簿連携): an insurer's roster arrives as a chunked, resumable upload of rows
+//! the desk already parsed and validated; the server re-checks every identifier, diffs the
+//! upload against the central roster with `kencom_roster::RosterDiff`, and applies it in the
+//! caller's one transaction, exactly once (the upload remembers its sync entry).
+//!
+//! Idempotency is natural here, without keys: the file's hash picks the unfinished upload,
+//! a chunk's number picks the chunk (same rows = replay, other rows = 422), and apply
+//! answers the recorded sync on every call after the first.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use kencom_api::roster::*;
+use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
+use kencom_roster::{
+    DiffCounts, DiffEntry, FieldChange, LostReason, Relationship, RosterDiff, RosterRow as FileRow,
+    RowKey, Sex,
+};
+
+use crate::audit::{self, AuditEvent};
+use crate::clock::{jst_date, rfc3339, Millis};
+use crate::error::{ApiError, ApiResult};
+use crate::flows::check_len;
+use crate::store::insurers::InsurerRow;
+use crate::store::roster::RosterRow as StoreRow;
+use crate::store::roster_sync::{ChunkMeta, SyncRow, UploadRow};
+use crate::store::{Scope, Tx};
+
+/// Uploads at least this large that also outnumber the whole roster table are loaded with
+/// index maintenance suspended (indexes rebuilt by one sort each afterwards).
+pub const BULK_MIN_ROWS: i64 = 50_000;
+/// Chunks read per page while diffing or applying (bounds memory to a few MB of JSON).
+const CHUNK_PAGE: i64 = 16;
+/// Roster rows read per page while building the central snapshot.
+const SNAPSHOT_PAGE: i64 = 20_000;
+
+fn invalid_row(i: usize, field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::invalid("invalid_row", &format!("rows[{i}].{field}"), message)
+}
+
+fn iso_date(i: usize, field: &str, s: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid_row(i, field, "日付は YYYY-MM-DD 形式で指定してください"))
+}
+
+fn text(i: usize, field: &str, s: &str, max: usize) -> ApiResult<String> {
+    if s.chars().count() > max {
+        return Err(invalid_row(
+            i,
+            field,
+            format!("{max}文字以内で指定してください"),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// A wire row as the roster crate's validated row, with the domain rules applied again: the
+/// server never trusts that a desk validated (an old desk, a script, a bug).
+pub fn from_wire(i: usize, w: &RosterRowWire) -> ApiResult<FileRow> {
+    let insurer = InsurerNumber::parse(&w.insurer_number)
+        .map_err(|e| invalid_row(i, "insurer_number", e.to_string()))?;
+    let symbol =
+        CardSymbol::parse(&w.symbol).map_err(|e| invalid_row(i, "symbol", e.to_string()))?;
+    let number =
+        CardNumber::parse(&w.number).map_err(|e| invalid_row(i, "number", e.to_string()))?;
+    let branch = match w.branch.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(b) => Some(CardBranch::parse(b).map_err(|e| invalid_row(i, "branch", e.to_string()))?),
+    };
+    kencom_domain::check_katakana_name(&w.kana_name)
+        .map_err(|e| invalid_row(i, "kana_name", e.to_string()))?;
+    let postal_code = match w.postal_code.as_deref() {
+        None | Some("") => None,
+        Some(p) if p.len() == 7 && p.bytes().all(|b| b.is_ascii_digit()) => Some(p.to_string()),
+        Some(_) => {
+            return Err(invalid_row(
+                i,
+                "postal_code",
+                "郵便番号は7桁の数字で指定してください",
+            ))
+        }
+    };
+    let birth_date = iso_date(i, "birth_date", &w.birth_date)?;
+    let acquired_on = w
+        .acquired_on
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| iso_date(i, "acquired_on", s))
+        .transpose()?;
+    let lost_on = w
+        .lost_on
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| iso_date(i, "lost_on", s))
+        .transpose()?;
+    if w.voluntary_continuation && w.special_retiree {
+        return Err(invalid_row(
+            i,
+            "special_retiree",
+            "任意継続と特例退職の両方は指定できません",
+        ));
+    }
+    Ok(FileRow {
+        insurer,
+        symbol,
+        number,
+        branch,
+        kanji_name: text(i, "kanji_name", &w.kanji_name, 100)?,
+        kana_name: text(i, "kana_name", &w.kana_name, 100)?,
+        sex: w.sex.map(|s| match s {
+            RosterSex::Male => Sex::Male,
+            RosterSex::Female => Sex::Female,
+        }),
+        birth_date,
+        relationship: match w.relationship {
+            RosterRelationship::Insured => Relationship::Insured,
+            RosterRelationship::Dependent => Relationship::Dependent,
+        },
+        relation_name: text(i, "relation_name", &w.relation_name, 40)?,
+        acquired_on,
+        lost_on,
+        voluntary_continuation: w.voluntary_continuation,
+        special_retiree: w.special_retiree,
+        postal_code,
+        address: text(i, "address", &w.address, 200)?,
+    })
+}
+
+/// The store's row for a file row (id 0 for an insert).
+pub fn to_store(r: &FileRow, id: i64, insurer_id: i64, synced_at: Millis) -> StoreRow {
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    StoreRow {
+        id,
+        insurer_id,
+        insurer_number: r.insurer.as_str().to_string(),
+        card_symbol: r.symbol.as_str().to_string(),
+        card_number: r.number.as_str().to_string(),
+        card_number_key: r.number.eligibility_key().to_string(),
+        branch: r.branch.as_ref().map_or("", |b| b.as_str()).to_string(),
+        name_kanji: r.kanji_name.clone(),
+        name_kana: r.kana_name.clone(),
+        kana_key: kencom_domain::name_key(&r.kana_name).key,
+        birth_date: iso(r.birth_date),
+        sex: r.sex.map_or("", Sex::code).to_string(),
+        relation: match r.relationship {
+            Relationship::Insured => "insured",
+            Relationship::Dependent => "dependent",
+        }
+        .to_string(),
+        voluntary_continuation: r.voluntary_continuation,
+        special_retiree: r.special_retiree,
+        // Unknown 資格取得日 is stored empty: the column predates optional dates.
+        qualified_on: r.acquired_on.map(iso).unwrap_or_default(),
+        disqualified_on: r.lost_on.map(iso),
+        synced_at: Some(synced_at),
+        postal_code: r.postal_code.clone().unwrap_or_default(),
+        address: r.address.clone(),
+        relation_name: r.relation_name.clone(),
+    }
+}
+
+/// The roster crate's view of a stored row; `None` for a row the domain rules refuse (rows
+/// seeded before validation existed): such a row takes no part in the diff.
+fn from_store(m: &StoreRow) -> Option<FileRow> {
+    let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some(FileRow {
+        insurer: InsurerNumber::parse(&m.insurer_number).ok()?,
+        symbol: CardSymbol::parse(&m.card_symbol).ok()?,
+        number: CardNumber::parse(&m.card_number).ok()?,
+        branch: match m.branch.as_str() {
+            "" => None,
+            b => Some(CardBranch::parse(b).ok()?),
+        },
+        kanji_name: m.name_kanji.clone(),
+        kana_name: m.name_kana.clone(),
+        sex: match m.sex.as_str() {
+            "1" => Some(Sex::Male),
+            "2" => Some(Sex::Female),
+            _ => None,
+        },
+        birth_date: date(&m.birth_date)?,
+        relationship: if m.relation == "dependent" {
+            Relationship::Dependent
+        } else {
+            Relationship::Insured
+        },
+        relation_name: m.relation_name.clone(),
+        acquired_on: date(&m.qualified_on),
+        lost_on: m.disqualified_on.as_deref().and_then(date),
+        voluntary_continuation: m.voluntary_continuation,
+        special_retiree: m.special_retiree,
+        postal_code: Some(m.postal_code.clone()).filter(|p| !p.is_empty()),
+        address: m.address.clone(),
+    })
+}
+
+fn rejected_list(json: &str) -> Vec<RejectedCount> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn upload_view(tx: &mut dyn Tx, u: &UploadRow) -> ApiResult<RosterUploadView> {
+    let chunks = tx.upload_chunks(u.id)?;
+    let received_rows: i64 = chunks.iter().map(|c| c.rows).sum();
+    let next_chunk = chunks
+        .iter()
+        .enumerate()
+        .find(|(i, c)| c.seq != *i as i64)
+        .map_or(chunks.len() as i64, |(i, _)| i as i64);
+    Ok(RosterUploadView {
+        id: u.id,
+        insurer_id: u.insurer_id,
+        file_name: u.file_name.clone(),
+        encoding: u.encoding.clone(),
+        total_rows: u.total_rows,
+        content_hash: u.content_hash.clone(),
+        full: u.full_roster,
+        rejected: rejected_list(&u.rejected),
+        complete: received_rows == u.total_rows && next_chunk == chunks.len() as i64,
+        received_chunks: chunks.iter().map(|c| c.seq).collect(),
+        received_rows,
+        next_chunk,
+        created_at: rfc3339(u.created_at),
+        applied_at: u.applied_at.map(rfc3339),
+        sync_id: u.sync_id,
+    })
+}
+
+fn insurer(tx: &mut dyn Tx, scope: &Scope, id: i64) -> ApiResult<InsurerRow> {
+    tx.get_insurer(scope, id)?
+        .ok_or_else(|| ApiError::not_found("insurer"))
+}
+
+fn upload(tx: &mut dyn Tx, scope: &Scope, id: i64) -> ApiResult<UploadRow> {
+    tx.get_upload(scope, id)?
+        .ok_or_else(|| ApiError::not_found("roster upload"))
+}
+
+/// Start an upload, or resume the unfinished one of the same file. `true` when created.
+pub fn start(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    insurer_id: i64,
+    req: &RosterUploadRequest,
+) -> ApiResult<(bool, RosterUploadView)> {
+    let ins = insurer(tx, scope, insurer_id)?;
+    check_len("file_name", &req.file_name, 1, 255)?;
+    check_len("encoding", &req.encoding, 1, 20)?;
+    if !(0..=10_000_000).contains(&req.total_rows) {
+        return Err(ApiError::invalid(
+            "validation",
+            "total_rows",
+            "行数は0〜10,000,000で指定してください",
+        ));
+    }
+    if req.content_hash.len() != 64
+        || !req
+            .content_hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(ApiError::invalid(
+            "validation",
+            "content_hash",
+            "content_hash はファイルの SHA-256（小文字16進64桁）で指定してください",
+        ));
+    }
+    if req.rejected.len() > 200 {
+        return Err(ApiError::invalid(
+            "validation",
+            "rejected",
+            "却下理由は200種類までです",
+        ));
+    }
+    for (i, r) in req.rejected.iter().enumerate() {
+        check_len(&format!("rejected[{i}].code"), &r.code, 1, 60)?;
+        if r.count < 0 {
+            return Err(ApiError::invalid(
+                "validation",
+                &format!("rejected[{i}].count"),
+                "件数は0以上で指定してください",
+            ));
+        }
+    }
+    if let Some(u) = tx.open_upload_by_hash(ins.id, &req.content_hash)? {
+        return Ok((false, upload_view(tx, &u)?));
+    }
+    let mut u = UploadRow {
+        id: 0,
+        insurer_id: ins.id,
+        operator_id,
+        file_name: req.file_name.clone(),
+        encoding: req.encoding.clone(),
+        total_rows: req.total_rows,
+        content_hash: req.content_hash.clone(),
+        full_roster: req.full,
+        rejected: serde_json::to_string(&req.rejected).unwrap_or_else(|_| "[]".into()),
+        created_at: now,
+        applied_at: None,
+        sync_id: None,
+    };
+    u.id = tx.insert_upload(&u)?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "roster.upload_started")
+            .insurer(ins.id)
+            .detail(format!("upload {}: {} rows", u.id, u.total_rows)),
+    )?;
+    Ok((true, upload_view(tx, &u)?))
+}
+
+/// An upload in scope.
+pub fn get(tx: &mut dyn Tx, scope: &Scope, id: i64) -> ApiResult<RosterUploadView> {
+    let u = upload(tx, scope, id)?;
+    upload_view(tx, &u)
+}
+
+/// Store chunk `seq`. `true` when stored now, `false` for a replay of the same rows.
+pub fn put_chunk(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    id: i64,
+    seq: i64,
+    rows: &[RosterRowWire],
+) -> ApiResult<(bool, RosterChunkAck)> {
+    let u = upload(tx, scope, id)?;
+    if !(0..=1_000_000).contains(&seq) {
+        return Err(ApiError::invalid(
+            "invalid_seq",
+            "seq",
+            "チャンク番号は0〜1,000,000で指定してください",
+        ));
+    }
+    if u.applied_at.is_some() {
+        return Err(ApiError::conflict(
+            "upload_applied",
+            "この名簿は反映済みです",
+        ));
+    }
+    if rows.is_empty() || rows.len() > MAX_CHUNK_ROWS {
+        return Err(ApiError::invalid(
+            "validation",
+            "rows",
+            format!("1チャンクは1〜{MAX_CHUNK_ROWS}行です"),
+        ));
+    }
+    let ins = insurer(tx, &Scope::All, u.insurer_id)?;
+    for (i, w) in rows.iter().enumerate() {
+        let row = from_wire(i, w)?;
+        if !ins.numbers.iter().any(|(n, _)| n == row.insurer.as_str()) {
+            return Err(invalid_row(
+                i,
+                "insurer_number",
+                "この健康保険組合の保険者番号ではありません",
+            ));
+        }
+    }
+    // The canonical JSON of the validated rows: the replay check ignores whitespace and key
+    // order, and apply reads back exactly what was checked.
+    let body = serde_json::to_vec(rows).map_err(|_| ApiError::internal("chunk encode"))?;
+    let meta = ChunkMeta {
+        seq,
+        rows: rows.len() as i64,
+        body_hash: crate::secrets::bytes_hash(&body),
+    };
+    if let Some(old) = tx.chunk_meta(u.id, seq)? {
+        if old != meta {
+            return Err(ApiError::invalid(
+                "chunk_mismatch",
+                "rows",
+                "このチャンク番号は別の内容で受信済みです",
+            ));
+        }
+        let upload = upload_view(tx, &u)?;
+        return Ok((
+            false,
+            RosterChunkAck {
+                seq,
+                rows: meta.rows,
+                replayed: true,
+                upload,
+            },
+        ));
+    }
+    let received: i64 = tx.upload_chunks(u.id)?.iter().map(|c| c.rows).sum();
+    if received + meta.rows > u.total_rows {
+        return Err(ApiError::invalid(
+            "too_many_rows",
+            "rows",
+            "通知された行数を超えています",
+        ));
+    }
+    tx.insert_chunk(u.id, &meta, &body)?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "roster.chunk_received")
+            .insurer(u.insurer_id)
+            .detail(format!("upload {} chunk {seq}: {} rows", u.id, meta.rows)),
+    )?;
+    let upload = upload_view(tx, &u)?;
+    Ok((
+        true,
+        RosterChunkAck {
+            seq,
+            rows: meta.rows,
+            replayed: false,
+            upload,
+        },
+    ))
+}
+
+/// The central roster of an insurer as the diff sees it.
+struct Snapshot {
+    diff: RosterDiff,
+    ids: HashMap<RowKey, i64>,
+    /// Rows not yet on the portal: an unchanged re-send still syncs them.
+    unsynced: HashSet<i64>,
+}
+
+fn snapshot(tx: &mut dyn Tx, insurer_id: i64) -> ApiResult<Snapshot> {
+    let mut rows = Vec::new();
+    let mut ids = HashMap::new();
+    let mut unsynced = HashSet::new();
+    let mut after = 0;
+    loop {
+        let page = tx.insurer_members_after(insurer_id, after, SNAPSHOT_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for m in &page {
+            if let Some(r) = from_store(m) {
+                ids.insert(r.key(), m.id);
+                if m.synced_at.is_none() {
+                    unsynced.insert(m.id);
+                }
+                rows.push(r);
+            }
+        }
+    }
+    Ok(Snapshot {
+        diff: RosterDiff::new(rows),
+        ids,
+        unsynced,
+    })
+}
+
+/// One diff outcome handed to a walker: the entry, and the file row for a `Lost` entry
+/// whose file row exists (the entry itself carries only the key).
+type Sink<'a> = dyn FnMut(&mut dyn Tx, &Snapshot, DiffEntry, Option<FileRow>) -> ApiResult<()> + 'a;
+
+/// Stream the upload's rows through the diff against the central roster. Absent members are
+/// `Lost` only for a full roster; otherwise they are unchanged.
+fn walk(tx: &mut dyn Tx, u: &UploadRow, sink: &mut Sink<'_>) -> ApiResult<DiffCounts> {
+    let mut snap = snapshot(tx, u.insurer_id)?;
+    let mut from = 0;
+    loop {
+        let bodies = tx.chunk_bodies(u.id, from, CHUNK_PAGE)?;
+        if bodies.is_empty() {
+            break;
+        }
+        for (seq, body) in bodies {
+            from = seq + 1;
+            let rows: Vec<RosterRowWire> = serde_json::from_slice(&body)
+                .map_err(|_| ApiError::internal("stored chunk unreadable"))?;
+            for (i, w) in rows.iter().enumerate() {
+                let row = from_wire(i, w)?;
+                let lost_row = (row.lost_on.is_some() && snap.ids.contains_key(&row.key()))
+                    .then(|| row.clone());
+                let entry = snap.diff.push(row);
+                sink(tx, &snap, entry, lost_row)?;
+            }
+        }
+    }
+    let diff = std::mem::replace(&mut snap.diff, RosterDiff::new(Vec::new()));
+    let (mut counts, rest) = diff.finish();
+    for e in rest {
+        let e = match e {
+            DiffEntry::Lost {
+                key,
+                reason: LostReason::Absent,
+                ..
+            } if !u.full_roster => {
+                counts.lost -= 1;
+                counts.unchanged += 1;
+                DiffEntry::Unchanged { key }
+            }
+            e => e,
+        };
+        sink(tx, &snap, e, None)?;
+    }
+    Ok(counts)
+}
+
+fn counts_view(c: &DiffCounts) -> RosterDiffCounts {
+    RosterDiffCounts {
+        added: c.added as i64,
+        changed: c.changed as i64,
+        lost: c.lost as i64,
+        unchanged: c.unchanged as i64,
+        duplicates: c.duplicates as i64,
+    }
+}
+
+fn kind_of(e: &DiffEntry) -> Option<RosterDiffKind> {
+    match e {
+        DiffEntry::Added { .. } => Some(RosterDiffKind::Added),
+        DiffEntry::Changed { .. } => Some(RosterDiffKind::Changed),
+        DiffEntry::Lost { .. } => Some(RosterDiffKind::Lost),
+        DiffEntry::Unchanged { .. } => Some(RosterDiffKind::Unchanged),
+        DiffEntry::DuplicateInFile { .. } => None,
+    }
+}
+
+fn key_view(k: &RowKey) -> RosterKeyView {
+    RosterKeyView {
+        insurer_number: k.insurer.as_str().to_string(),
+        symbol: k.symbol.as_str().to_string(),
+        number: k.number.as_str().to_string(),
+        branch: k.branch.as_ref().map(|b| b.as_str().to_string()),
+    }
+}
+
+fn change_view(c: &FieldChange) -> RosterFieldChange {
+    RosterFieldChange {
+        field: serde_json::to_value(c.field)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        label: c.field.header_ja().to_string(),
+        before: c.before.clone(),
+        after: c.after.clone(),
+    }
+}
+
+fn entry_view(
+    tx: &mut dyn Tx,
+    snap: &Snapshot,
+    e: &DiffEntry,
+    file_row: Option<&FileRow>,
+) -> ApiResult<Option<RosterDiffEntryView>> {
+    let Some(kind) = kind_of(e) else {
+        return Ok(None);
+    };
+    let (key, row, changes, lost) = match e {
+        DiffEntry::Added { row } => (row.key(), Some(row), Vec::new(), None),
+        DiffEntry::Changed { key, changes, row } => (key.clone(), Some(row), changes.clone(), None),
+        DiffEntry::Lost {
+            key,
+            reason,
+            changes,
+        } => (key.clone(), file_row, changes.clone(), Some(reason)),
+        DiffEntry::Unchanged { key } | DiffEntry::DuplicateInFile { key } => {
+            (key.clone(), None, Vec::new(), None)
+        }
+    };
+    let (kana_name, kanji_name) = match row {
+        Some(r) => (r.kana_name.clone(), r.kanji_name.clone()),
+        None => match snap.ids.get(&key) {
+            Some(id) => tx
+                .get_member(&Scope::All, *id)?
+                .map(|m| (m.name_kana, m.name_kanji))
+                .unwrap_or_default(),
+            None => Default::default(),
+        },
+    };
+    Ok(Some(RosterDiffEntryView {
+        kind,
+        key: key_view(&key),
+        kana_name,
+        kanji_name,
+        changes: changes.iter().map(change_view).collect(),
+        lost_reason: lost.map(|r| match r {
+            LostReason::Absent => "absent".to_string(),
+            LostReason::LostOn(_) => "lost_on".to_string(),
+        }),
+        lost_on: lost.and_then(|r| match r {
+            LostReason::LostOn(d) => Some(d.format("%Y-%m-%d").to_string()),
+            LostReason::Absent => None,
+        }),
+    }))
+}
+
+fn ready(tx: &mut dyn Tx, u: &UploadRow) -> ApiResult<()> {
+    if u.applied_at.is_some() {
+        return Err(ApiError::conflict(
+            "upload_applied",
+            "この名簿は反映済みです",
+        ));
+    }
+    if !upload_view(tx, u)?.complete {
+        return Err(ApiError::conflict(
+            "upload_incomplete",
+            "名簿の送信が完了していません（未受信のチャンクがあります）",
+        ));
+    }
+    Ok(())
+}
+
+/// Counts over the whole diff and one page of entries (`kind` filters the page).
+pub fn diff(
+    tx: &mut dyn Tx,
+    scope: &Scope,
+    id: i64,
+    q: &RosterDiffQuery,
+) -> ApiResult<RosterDiffView> {
+    let u = upload(tx, scope, id)?;
+    ready(tx, &u)?;
+    let offset = q.offset.unwrap_or(0);
+    let limit = q.limit.unwrap_or(50);
+    if offset < 0 {
+        return Err(ApiError::invalid(
+            "validation",
+            "offset",
+            "offset は0以上です",
+        ));
+    }
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::invalid(
+            "validation",
+            "limit",
+            "limit は1〜500です",
+        ));
+    }
+    let mut matched = 0i64;
+    let mut entries = Vec::new();
+    let counts = walk(tx, &u, &mut |tx, snap, e, file_row| {
+        let Some(kind) = kind_of(&e) else {
+            return Ok(());
+        };
+        if q.kind.is_some_and(|k| k != kind) {
+            return Ok(());
+        }
+        if matched >= offset && matched < offset + limit {
+            if let Some(v) = entry_view(tx, snap, &e, file_row.as_ref())? {
+                entries.push(v);
+            }
+        }
+        matched += 1;
+        Ok(())
+    })?;
+    Ok(RosterDiffView {
+        upload_id: u.id,
+        counts: counts_view(&counts),
+        kind: q.kind,
+        total: matched,
+        offset,
+        limit,
+        entries,
+    })
+}
+
+/// Apply a complete upload in the caller's transaction, once: a later call answers the
+/// recorded sync. Added rows are inserted, changed rows rewritten, lost rows get their
+/// 資格喪失日 (today, JST, for members absent from a full roster) — nobody is deleted.
+pub fn apply(
+    tx: &mut dyn Tx,
+    now: Millis,
+    operator_id: i64,
+    scope: &Scope,
+    id: i64,
+) -> ApiResult<RosterSyncView> {
+    let u = upload(tx, scope, id)?;
+    if let Some(sync_id) = u.sync_id {
+        let s = tx
+            .get_sync(sync_id)?
+            .ok_or_else(|| ApiError::internal("sync entry missing"))?;
+        return Ok(sync_view(&s));
+    }
+    ready(tx, &u)?;
+    let today = jst_date(now);
+    let insurer_id = u.insurer_id;
+    let bulk = if u.total_rows >= BULK_MIN_ROWS && u.total_rows >= tx.roster_table_rows()? {
+        Some(tx.begin_bulk_load()?)
+    } else {
+        None
+    };
+    let counts = walk(tx, &u, &mut |tx, snap, e, file_row| {
+        let id_of = |k: &RowKey| {
+            snap.ids
+                .get(k)
+                .copied()
+                .ok_or_else(|| ApiError::internal("diff key without id"))
+        };
+        match e {
+            DiffEntry::Added { row } => {
+                tx.insert_roster_member(&to_store(&row, 0, insurer_id, now))?;
+            }
+            DiffEntry::Changed { key, row, .. } => {
+                tx.update_roster_member(&to_store(&row, id_of(&key)?, insurer_id, now))?;
+            }
+            DiffEntry::Lost {
+                key,
+                reason: LostReason::LostOn(_),
+                ..
+            } => {
+                let row = file_row.ok_or_else(|| ApiError::internal("lost row missing"))?;
+                tx.update_roster_member(&to_store(&row, id_of(&key)?, insurer_id, now))?;
+            }
+            DiffEntry::Lost {
+                key,
+                reason: LostReason::Absent,
+                ..
+            } => tx.set_disqualified(id_of(&key)?, &today, now)?,
+            DiffEntry::Unchanged { key } => {
+                if let Some(id) = snap.ids.get(&key).filter(|id| snap.unsynced.contains(id)) {
+                    tx.mark_synced(*id, now)?;
+                }
+            }
+            DiffEntry::DuplicateInFile { .. } => {}
+        }
+        Ok(())
+    })?;
+    if let Some(b) = bulk {
+        tx.end_bulk_load(b)?;
+    }
+    let c = counts_view(&counts);
+    let mut s = SyncRow {
+        id: 0,
+        insurer_id,
+        upload_id: u.id,
+        operator_id,
+        applied_at: now,
+        file_name: u.file_name.clone(),
+        total_rows: u.total_rows,
+        rejected_rows: rejected_list(&u.rejected).iter().map(|r| r.count).sum(),
+        added: c.added,
+        changed: c.changed,
+        lost: c.lost,
+        unchanged: c.unchanged,
+        duplicates: c.duplicates,
+        roster_size: tx.qualified_count(insurer_id, &today)?,
+    };
+    s.id = tx.record_sync(&s)?;
+    tx.delete_chunks(u.id)?;
+    audit::append(
+        tx,
+        now,
+        AuditEvent::op(operator_id, "roster.applied")
+            .insurer(insurer_id)
+            .detail(format!(
+                "upload {} sync {}: added {} changed {} lost {} unchanged {}",
+                u.id, s.id, c.added, c.changed, c.lost, c.unchanged
+            )),
+    )?;
+    Ok(sync_view(&s))
+}
+
+/// A sync history entry on the wire.
+pub fn sync_view(s: &SyncRow) -> RosterSyncView {
+    RosterSyncView {
+        id: s.id,
+        insurer_id: s.insurer_id,
+        upload_id: s.upload_id,
+        operator_id: s.operator_id,
+        applied_at: rfc3339(s.applied_at),
+        file_name: s.file_name.clone(),
+        total_rows: s.total_rows,
+        rejected_rows: s.rejected_rows,
+        counts: RosterDiffCounts {
+            added: s.added,
+            changed: s.changed,
+            lost: s.lost,
+            unchanged: s.unchanged,
+            duplicates: s.duplicates,
+        },
+        roster_size: s.roster_size,
+    }
+}
+
+/// An insurer's sync history, newest first (the latest 100).
+pub fn history(tx: &mut dyn Tx, scope: &Scope, insurer_id: i64) -> ApiResult<Vec<RosterSyncView>> {
+    let ins = insurer(tx, scope, insurer_id)?;
+    Ok(tx.syncs(ins.id, 100)?.iter().map(sync_view).collect())
+}
