@@ -6,6 +6,7 @@ pub mod error;
 pub mod json;
 pub mod operator;
 pub mod portal;
+pub mod updates;
 
 pub use error::Problem;
 

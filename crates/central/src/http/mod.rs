@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod operator_auth;
 pub mod portal;
 pub mod print;
+pub mod updates;
 
 use std::net::SocketAddr;
 
@@ -238,6 +239,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(health))
         .nest("/api/v1/operator", op)
         .nest("/api/v1/portal", portal)
+        .merge(updates::routes())
         .layer(axum::middleware::from_fn(hash_body))
         .layer(axum::Extension(BodyLimit(max_body)))
         .fallback(not_found)
