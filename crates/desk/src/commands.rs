@@ -7,6 +7,7 @@
 //! To add a command: add a line here, implement the use-case, add a one-line adapter in
 //! `src-tauri/src/commands.rs`, then `cargo xtask bindings` (see ARCHITECTURE.md).
 use crate::app_info::AppInfo;
+use crate::updates::{UpdateInfo, UpdateProgress};
 use crate::views::*;
 use kencom_api::operator::{MemberDetail, MemberPage, MemberSearchQuery};
 use ts_rs::{Config, ExportError, TS};
@@ -122,4 +123,10 @@ desk_commands! {
     fn member_detail(member_id: i64) -> MemberDetail;
     /// The UI's first frame is on screen (the cold-start benchmark listens for it).
     fn first_paint() -> ();
+    /// Ask the update server for a newer release (null when up to date).
+    fn check_update() -> Option<UpdateInfo>;
+    /// Download, verify and install the release found by check_update, then restart.
+    fn install_update() -> ();
+    /// Progress of install_update, polled by the update banner.
+    fn update_progress() -> UpdateProgress;
 }
