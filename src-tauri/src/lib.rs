@@ -2,6 +2,7 @@
 //! here; each command unpacks its arguments, calls `kencom_desk_core`, and maps the error.
 mod commands;
 mod host;
+pub mod updater;
 
 use tauri::Manager;
 
@@ -9,6 +10,8 @@ use tauri::Manager;
 pub fn run() {
     init_tracing();
     tauri::Builder::default()
+        .plugin(updater::plugin())
+        .manage(updater::Updates::default())
         .setup(|app| {
             let host = std::sync::Arc::new(host::AppHost::new(app.handle())?);
             main_window(app, &host)?;
