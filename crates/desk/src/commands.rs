@@ -31,19 +31,44 @@ fn import_of<T: TS + ?Sized + 'static>(cfg: &Config, out: &mut Vec<String>) {
     if T::output_path().is_some() {
         out.push(T::name(cfg));
     } else {
-        // Option<Named>, Vec<Named>: import what the inline type refers to.
-        out.extend(
-            T::dependencies(cfg)
-                .into_iter()
-                .filter(|d| !d.output_path.as_os_str().is_empty())
-                .map(|d| d.ts_name),
-        );
+        // Option<Named>, Vec<Named>: import the named type inside (ts-rs reports it as a
+        // generic argument, not as a dependency).
+        let mut named = Named {
+            cfg,
+            found: Vec::new(),
+        };
+        T::visit_generics(&mut named);
+        out.extend(named.found.into_iter().map(|(name, _)| name));
+    }
+}
+
+/// Collects the named (exportable) types a visitor is shown, with their exporters.
+struct Named<'a> {
+    cfg: &'a Config,
+    found: Vec<(String, fn(&Config) -> Result<(), ExportError>)>,
+}
+
+impl ts_rs::TypeVisitor for Named<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if T::output_path().is_some() {
+            self.found.push((T::name(self.cfg), T::export_all));
+        }
     }
 }
 
 fn export_if_named<T: TS + ?Sized + 'static>(cfg: &Config) -> Result<(), ExportError> {
     if T::output_path().is_some() {
         T::export_all(cfg)?;
+    } else {
+        // Option<Named>, Vec<Named>: export the named type inside, as import_of imports it.
+        let mut named = Named {
+            cfg,
+            found: Vec::new(),
+        };
+        T::visit_generics(&mut named);
+        for (_, export) in named.found {
+            export(cfg)?;
+        }
     }
     Ok(())
 }
