@@ -42,10 +42,13 @@ fn import_of<T: TS + ?Sized + 'static>(cfg: &Config, out: &mut Vec<String>) {
     }
 }
 
+/// Writes one named type (and its dependencies) into the config's directory.
+type Exporter = fn(&Config) -> Result<(), ExportError>;
+
 /// Collects the named (exportable) types a visitor is shown, with their exporters.
 struct Named<'a> {
     cfg: &'a Config,
-    found: Vec<(String, fn(&Config) -> Result<(), ExportError>)>,
+    found: Vec<(String, Exporter)>,
 }
 
 impl ts_rs::TypeVisitor for Named<'_> {
