@@ -257,3 +257,64 @@ async fn the_openapi_document_lists_the_update_routes() {
     assert!(paths.contains_key("/api/v1/health"), "merged, not replaced");
     assert!(doc["components"]["schemas"]["UpdateManifest"].is_object());
 }
+
+/// `kencom-central serve --updates-dir DIR --public-url URL` wires both into the routes, and
+/// a directory that does not exist stops the server at start instead of at the first check.
+#[tokio::test]
+async fn the_binary_serves_the_updates_dir_and_refuses_a_missing_one() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let d = releases();
+    let db = d.path().join("c.db");
+    let bin = env!("CARGO_BIN_EXE_kencom-central");
+    let missing = Command::new(bin)
+        .args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--updates-dir", d.path().join("nope").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("not a directory"));
+
+    let mut child = Command::new(bin)
+        .args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--updates-dir", d.path().join("updates").to_str().unwrap()])
+        .args(["--public-url", "https://central.example.jp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    let m: Value = reqwest::get(format!("{base}/updates/linux/x86_64/0.9.0"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(m["version"], "0.10.0");
+    assert!(m["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://central.example.jp/updates/files/"));
+}
