@@ -5,6 +5,7 @@ use crate::host::AppHost;
 use kencom_api::operator::{
     MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
 };
+use kencom_desk_core::updates::{UpdateInfo, UpdateProgress};
 use kencom_desk_core::views::*;
 use kencom_desk_core::{AppInfo, Desk, DeskError};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use tauri::State;
 
 type HostState<'a> = State<'a, Arc<AppHost>>;
 type DeskState<'a> = State<'a, Arc<Desk>>;
+type UpdatesState<'a> = State<'a, crate::updater::Updates>;
 type R<T> = Result<T, DeskError>;
 
 /// Run blocking core work (keychain D-Bus calls) off the UI thread.
@@ -222,6 +224,26 @@ async fn first_paint(app: tauri::AppHandle) -> R<()> {
     Ok(())
 }
 
+#[tauri::command]
+async fn check_update(
+    app: tauri::AppHandle,
+    host: HostState<'_>,
+    updates: UpdatesState<'_>,
+) -> R<Option<UpdateInfo>> {
+    let endpoint = kencom_desk_core::updates::update_endpoint(host.as_ref())?;
+    crate::updater::check(&app, &endpoint, &updates).await
+}
+
+#[tauri::command]
+async fn install_update(app: tauri::AppHandle, updates: UpdatesState<'_>) -> R<()> {
+    crate::updater::install_and_restart(&app, &updates).await
+}
+
+#[tauri::command]
+async fn update_progress(updates: UpdatesState<'_>) -> R<UpdateProgress> {
+    Ok(updates.tracker.snapshot())
+}
+
 macro_rules! registered {
     ($($name:ident),* $(,)?) => {
         /// The names registered with Tauri, for the drift test.
@@ -268,6 +290,9 @@ registered![
     search_members,
     member_detail,
     first_paint,
+    check_update,
+    install_update,
+    update_progress,
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! here; each command unpacks its arguments, calls `kencom_desk_core`, and maps the error.
 mod commands;
 mod host;
+pub mod updater;
 
 use tauri::Manager;
 
@@ -11,6 +12,8 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(updater::plugin())
+        .manage(updater::Updates::default())
         .setup(|app| {
             let host = std::sync::Arc::new(host::AppHost::new(app.handle())?);
             main_window(app, &host)?;

@@ -7,6 +7,7 @@ pub mod json;
 pub mod operator;
 pub mod portal;
 pub mod roster;
+pub mod updates;
 
 pub use error::Problem;
 

@@ -40,6 +40,12 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// Directory of signed desk releases served under `/updates` (layout in
+    /// `crate::releases`); `None` = no update is ever offered.
+    pub updates_dir: Option<std::path::PathBuf>,
+    /// This server's public base URL for the artifact links in update manifests (needed
+    /// behind a TLS proxy); `None` = the URL the request came in on.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -62,6 +68,8 @@ impl Default for Config {
             mail_from: "info@kencom.jp".into(),
             trust_forwarded_for: false,
             max_body_bytes: 64 * 1024,
+            updates_dir: None,
+            public_url: None,
         }
     }
 }

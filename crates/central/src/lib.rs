@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod flows;
 pub mod http;
+pub mod releases;
 pub mod secrets;
 pub mod seed;
 pub mod state;

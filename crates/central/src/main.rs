@@ -2,10 +2,12 @@
 //!
 //! ```text
 //! kencom-central serve --db PATH --listen 127.0.0.1:PORT [--trust-forwarded-for]
+//!                      [--updates-dir DIR [--public-url URL]]
 //! kencom-central seed  --db PATH [--members N] [--insurers M] [--seed S]
 //! kencom-central bench --db PATH [--members N] [--samples K]
 //! ```
 //! Port 0 lets the OS pick; the bound address is printed as `listening on http://…`.
+//! `--updates-dir` serves the desk's signed releases under `/updates` (docs/updates.md).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,7 +17,7 @@ use kencom_central::{app, bench, seed};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  kencom-central serve --db PATH --listen ADDR [--trust-forwarded-for]\n  kencom-central seed --db PATH [--members N] [--insurers M] [--seed S]\n  kencom-central bench --db PATH [--members N] [--samples K]"
+        "usage:\n  kencom-central serve --db PATH --listen ADDR [--trust-forwarded-for] [--updates-dir DIR [--public-url URL]]\n  kencom-central seed --db PATH [--members N] [--insurers M] [--seed S]\n  kencom-central bench --db PATH [--members N] [--samples K]"
     );
     ExitCode::from(2)
 }
@@ -93,8 +95,17 @@ fn serve(args: &Args, db: PathBuf) -> Result<(), String> {
     let listen = args
         .value("--listen")
         .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let updates_dir = args.value("--updates-dir").map(PathBuf::from);
+    if let Some(dir) = &updates_dir {
+        // Fail at start, not on the first desk's update check.
+        if !dir.is_dir() {
+            return Err(format!("--updates-dir {}: not a directory", dir.display()));
+        }
+    }
     let config = kencom_central::config::Config {
         trust_forwarded_for: args.flag("--trust-forwarded-for"),
+        updates_dir,
+        public_url: args.value("--public-url"),
         ..Default::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -7,6 +7,7 @@
 //! To add a command: add a line here, implement the use-case, add a one-line adapter in
 //! `src-tauri/src/commands.rs`, then `cargo xtask bindings` (see ARCHITECTURE.md).
 use crate::app_info::AppInfo;
+use crate::updates::{UpdateInfo, UpdateProgress};
 use crate::views::*;
 use kencom_api::operator::{
     MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
@@ -32,19 +33,47 @@ fn import_of<T: TS + ?Sized + 'static>(cfg: &Config, out: &mut Vec<String>) {
     if T::output_path().is_some() {
         out.push(T::name(cfg));
     } else {
-        // Option<Named>, Vec<Named>: import what the inline type refers to.
-        out.extend(
-            T::dependencies(cfg)
-                .into_iter()
-                .filter(|d| !d.output_path.as_os_str().is_empty())
-                .map(|d| d.ts_name),
-        );
+        // Option<Named>, Vec<Named>: import the named type inside (ts-rs reports it as a
+        // generic argument, not as a dependency).
+        let mut named = Named {
+            cfg,
+            found: Vec::new(),
+        };
+        T::visit_generics(&mut named);
+        out.extend(named.found.into_iter().map(|(name, _)| name));
+    }
+}
+
+/// Writes one named type (and its dependencies) into the config's directory.
+type Exporter = fn(&Config) -> Result<(), ExportError>;
+
+/// Collects the named (exportable) types a visitor is shown, with their exporters.
+struct Named<'a> {
+    cfg: &'a Config,
+    found: Vec<(String, Exporter)>,
+}
+
+impl ts_rs::TypeVisitor for Named<'_> {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if T::output_path().is_some() {
+            self.found.push((T::name(self.cfg), T::export_all));
+        }
     }
 }
 
 fn export_if_named<T: TS + ?Sized + 'static>(cfg: &Config) -> Result<(), ExportError> {
     if T::output_path().is_some() {
         T::export_all(cfg)?;
+    } else {
+        // Option<Named>, Vec<Named>: export the named type inside, as import_of imports it.
+        let mut named = Named {
+            cfg,
+            found: Vec::new(),
+        };
+        T::visit_generics(&mut named);
+        for (_, export) in named.found {
+            export(cfg)?;
+        }
     }
     Ok(())
 }
@@ -146,4 +175,10 @@ desk_commands! {
     fn member_detail(member_id: i64) -> MemberDetail;
     /// The UI's first frame is on screen (the cold-start benchmark listens for it).
     fn first_paint() -> ();
+    /// Ask the update server for a newer release (null when up to date).
+    fn check_update() -> Option<UpdateInfo>;
+    /// Download, verify and install the release found by check_update, then restart.
+    fn install_update() -> ();
+    /// Progress of install_update, polled by the update banner.
+    fn update_progress() -> UpdateProgress;
 }

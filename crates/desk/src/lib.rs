@@ -20,6 +20,7 @@ mod search;
 mod session;
 pub mod settings;
 mod status;
+pub mod updates;
 pub mod views;
 
 pub use app_info::{app_info, AppInfo};

@@ -15,6 +15,9 @@ pub const CENTRAL_URL_ENV: &str = "KENCOM_CENTRAL_URL";
 pub struct Settings {
     /// Base URL of the central API, e.g. `https://central.example.jp`.
     pub central_url: Option<String>,
+    /// Update endpoint template (tauri-plugin-updater placeholders); unset = the central
+    /// server's `/updates/…` route. `KENCOM_UPDATE_URL` overrides it (see `updates`).
+    pub update_url: Option<String>,
 }
 
 impl Settings {

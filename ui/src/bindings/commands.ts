@@ -16,6 +16,8 @@ import type { SavedPostcard } from "./SavedPostcard";
 import type { SavedRun } from "./SavedRun";
 import type { SessionView } from "./SessionView";
 import type { SignInInput } from "./SignInInput";
+import type { UpdateInfo } from "./UpdateInfo";
+import type { UpdateProgress } from "./UpdateProgress";
 import type { VerificationInput } from "./VerificationInput";
 
 /** How the platform layer calls a command; it rejects with a DeskError. */
@@ -90,6 +92,12 @@ export function makeCommands(invoke: Invoke) {
     memberDetail: (memberId: number): Promise<MemberDetail> => invoke<MemberDetail>("member_detail", { memberId }),
     /** The UI's first frame is on screen (the cold-start benchmark listens for it). */
     firstPaint: (): Promise<null> => invoke<null>("first_paint", {}),
+    /** Ask the update server for a newer release (null when up to date). */
+    checkUpdate: (): Promise<UpdateInfo | null> => invoke<UpdateInfo | null>("check_update", {}),
+    /** Download, verify and install the release found by check_update, then restart. */
+    installUpdate: (): Promise<null> => invoke<null>("install_update", {}),
+    /** Progress of install_update, polled by the update banner. */
+    updateProgress: (): Promise<UpdateProgress> => invoke<UpdateProgress>("update_progress", {}),
   };
 }
 

@@ -80,6 +80,9 @@ export function fakeCommands(
     searchMembers: async () => memberPage,
     memberDetail: async () => taroDetail,
     firstPaint: async () => null,
+    checkUpdate: async () => null,
+    installUpdate: async () => null,
+    updateProgress: async () => ({ phase: "idle", downloaded: 0, total: null, error: null }),
     ...overrides,
   };
 }

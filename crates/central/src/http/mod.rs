@@ -11,6 +11,7 @@ pub mod operator_auth;
 pub mod portal;
 pub mod print;
 pub mod roster;
+pub mod updates;
 
 use std::net::SocketAddr;
 
@@ -273,6 +274,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(health))
         .nest("/api/v1/operator", op)
         .nest("/api/v1/portal", portal)
+        .merge(updates::routes())
         .layer(axum::middleware::from_fn(hash_body))
         .layer(axum::Extension(BodyLimit(max_body)))
         .fallback(not_found)

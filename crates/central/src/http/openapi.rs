@@ -115,5 +115,5 @@ pub struct ApiDoc;
 
 /// GET /openapi.json
 pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(ApiDoc::openapi().merge_from(crate::http::updates::UpdatesApi::openapi()))
 }
