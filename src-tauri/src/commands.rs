@@ -3,7 +3,7 @@
 //! test below keeps them in step (the TS side is generated from that table).
 use crate::host::AppHost;
 use kencom_api::operator::{
-    MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
+    InsurerView, MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
 };
 use kencom_desk_core::updates::{UpdateInfo, UpdateProgress};
 use kencom_desk_core::views::*;
@@ -202,6 +202,48 @@ async fn reprint_postcard(
 }
 
 #[tauri::command]
+async fn insurers(desk: DeskState<'_>) -> R<Vec<InsurerView>> {
+    desk.insurers().await
+}
+
+#[tauri::command]
+async fn add_maintenance(
+    desk: DeskState<'_>,
+    insurer_id: i64,
+    input: MaintenanceInput,
+) -> R<InsurerView> {
+    desk.add_maintenance(insurer_id, input).await
+}
+
+#[tauri::command]
+async fn delete_maintenance(
+    desk: DeskState<'_>,
+    insurer_id: i64,
+    window_id: i64,
+) -> R<InsurerView> {
+    desk.delete_maintenance(insurer_id, window_id).await
+}
+
+#[tauri::command]
+async fn add_whitelist(desk: DeskState<'_>, insurer_id: i64, ip: String) -> R<InsurerView> {
+    desk.add_whitelist(insurer_id, ip).await
+}
+
+#[tauri::command]
+async fn delete_whitelist(desk: DeskState<'_>, insurer_id: i64, entry_id: i64) -> R<InsurerView> {
+    desk.delete_whitelist(insurer_id, entry_id).await
+}
+
+#[tauri::command]
+async fn set_postcard_printing(
+    desk: DeskState<'_>,
+    insurer_id: i64,
+    desk_prints: bool,
+) -> R<InsurerView> {
+    desk.set_postcard_printing(insurer_id, desk_prints).await
+}
+
+#[tauri::command]
 async fn search_members(desk: DeskState<'_>, query: MemberSearchQuery) -> R<MemberPage> {
     desk.search_members(query).await
 }
@@ -287,6 +329,12 @@ registered![
     save_print_run,
     mark_print_run,
     reprint_postcard,
+    insurers,
+    add_maintenance,
+    delete_maintenance,
+    add_whitelist,
+    delete_whitelist,
+    set_postcard_printing,
     search_members,
     member_detail,
     first_paint,

@@ -10,7 +10,7 @@ use crate::app_info::AppInfo;
 use crate::updates::{UpdateInfo, UpdateProgress};
 use crate::views::*;
 use kencom_api::operator::{
-    MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
+    InsurerView, MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
 };
 use ts_rs::{Config, ExportError, TS};
 
@@ -169,6 +169,18 @@ desk_commands! {
     fn mark_print_run(run_id: i64, state: String) -> PrintRunView;
     /// Reprint one card with a new code (the old one is revoked).
     fn reprint_postcard(run_id: i64, postcard_id: i64) -> PendingPostcard;
+    /// 組合設定: the unions the operator may manage.
+    fn insurers() -> Vec<InsurerView>;
+    /// Schedule a maintenance window (JST).
+    fn add_maintenance(insurer_id: i64, input: MaintenanceInput) -> InsurerView;
+    /// Remove a maintenance window.
+    fn delete_maintenance(insurer_id: i64, window_id: i64) -> InsurerView;
+    /// Whitelist an IP address or CIDR network.
+    fn add_whitelist(insurer_id: i64, ip: String) -> InsurerView;
+    /// Remove a whitelist entry.
+    fn delete_whitelist(insurer_id: i64, entry_id: i64) -> InsurerView;
+    /// Where reissue postcards are printed (desk or print runs).
+    fn set_postcard_printing(insurer_id: i64, desk_prints: bool) -> InsurerView;
     /// Search members (masked, paginated).
     fn search_members(query: MemberSearchQuery) -> MemberPage;
     /// A member with timeline (audited).

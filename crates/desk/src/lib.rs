@@ -13,6 +13,7 @@ mod desk;
 pub mod error;
 mod error_map;
 pub mod host;
+mod insurer_settings;
 mod postcard;
 mod print_runs;
 mod queue;

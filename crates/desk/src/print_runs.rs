@@ -19,7 +19,7 @@ static CALLS: AtomicU64 = AtomicU64::new(0);
 
 impl Desk {
     /// A fresh idempotency key for a direct (not queued) mutation.
-    fn fresh_key(&self, what: &str) -> String {
+    pub(crate) fn fresh_key(&self, what: &str) -> String {
         format!(
             "{what}-{}-{}-{}",
             std::process::id(),

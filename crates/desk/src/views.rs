@@ -243,3 +243,15 @@ pub struct SavedRun {
     /// Cards left out for invalid data, with the reason (Japanese).
     pub skipped: Vec<String>,
 }
+
+/// A maintenance window as typed on 組合設定 (Japan time, `YYYY-MM-DDTHH:MM`).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MaintenanceInput {
+    /// Start (JST).
+    pub starts_at: String,
+    /// End (JST), after the start.
+    pub ends_at: String,
+    /// Note shown to support staff (≤ 200 characters).
+    pub note: String,
+}

@@ -4,6 +4,8 @@ import type { AppInfo } from "./AppInfo";
 import type { CaseDetail } from "./CaseDetail";
 import type { CaseList } from "./CaseList";
 import type { DeskStatus } from "./DeskStatus";
+import type { InsurerView } from "./InsurerView";
+import type { MaintenanceInput } from "./MaintenanceInput";
 import type { MemberDetail } from "./MemberDetail";
 import type { MemberPage } from "./MemberPage";
 import type { MemberSearchQuery } from "./MemberSearchQuery";
@@ -86,6 +88,18 @@ export function makeCommands(invoke: Invoke) {
     markPrintRun: (runId: number, state: string): Promise<PrintRunView> => invoke<PrintRunView>("mark_print_run", { runId, state }),
     /** Reprint one card with a new code (the old one is revoked). */
     reprintPostcard: (runId: number, postcardId: number): Promise<PendingPostcard> => invoke<PendingPostcard>("reprint_postcard", { runId, postcardId }),
+    /** 組合設定: the unions the operator may manage. */
+    insurers: (): Promise<Array<InsurerView>> => invoke<Array<InsurerView>>("insurers", {}),
+    /** Schedule a maintenance window (JST). */
+    addMaintenance: (insurerId: number, input: MaintenanceInput): Promise<InsurerView> => invoke<InsurerView>("add_maintenance", { insurerId, input }),
+    /** Remove a maintenance window. */
+    deleteMaintenance: (insurerId: number, windowId: number): Promise<InsurerView> => invoke<InsurerView>("delete_maintenance", { insurerId, windowId }),
+    /** Whitelist an IP address or CIDR network. */
+    addWhitelist: (insurerId: number, ip: string): Promise<InsurerView> => invoke<InsurerView>("add_whitelist", { insurerId, ip }),
+    /** Remove a whitelist entry. */
+    deleteWhitelist: (insurerId: number, entryId: number): Promise<InsurerView> => invoke<InsurerView>("delete_whitelist", { insurerId, entryId }),
+    /** Where reissue postcards are printed (desk or print runs). */
+    setPostcardPrinting: (insurerId: number, deskPrints: boolean): Promise<InsurerView> => invoke<InsurerView>("set_postcard_printing", { insurerId, deskPrints }),
     /** Search members (masked, paginated). */
     searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
     /** A member with timeline (audited). */
