@@ -27,6 +27,10 @@ export const en: Dictionary = {
       title: "Postcard printing",
       summary: "Create and print the checkup access code reissue postcards, run by run.",
     },
+    insurer: {
+      title: "Union settings",
+      summary: "Maintenance windows, allowed IPs and where reissue postcards are printed.",
+    },
     audit: {
       title: "Audit log",
       summary: "Review reads and changes of member data and verify the log has not been altered.",
@@ -308,6 +312,27 @@ export const en: Dictionary = {
     cardList: "Postcards of the run (postal-code order)",
     codeWarning:
       "The PDF contains checkup codes. When printed, press “Mark printed” and delete the PDF. Once marked printed the server forgets the codes too.",
+  },
+  insurerSettings: {
+    insurer: "Health insurance union",
+    printingTitle: "How reissue postcards are printed",
+    printDesk: "At the help desk, right after the reissue",
+    printRuns: "In the union's print runs",
+    printingSaved: "Printing changed.",
+    maintenanceTitle: "Maintenance windows",
+    inMaintenance: "In maintenance now",
+    noMaintenance: "None scheduled.",
+    startsAt: "Starts (Japan time)",
+    endsAt: "Ends (Japan time)",
+    note: "Note",
+    addMaintenance: "Add window",
+    remove: "Remove",
+    whitelistTitle: "Allowed IP addresses",
+    whitelistHint: "An address (192.0.2.10) or a network (192.0.2.0/24). Logins from these skip the CAPTCHA.",
+    noWhitelist: "None.",
+    ip: "IP address / network",
+    addWhitelist: "Add",
+    saved: "Saved.",
   },
   actions: {
     title: "Actions",

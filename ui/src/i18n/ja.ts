@@ -27,6 +27,10 @@ export const ja = {
       title: "はがき印刷",
       summary: "健診閲覧コード再発行のはがきを印刷単位ごとに作成・印刷します。",
     },
+    insurer: {
+      title: "組合設定",
+      summary: "メンテナンス予定、許可IP、再発行はがきの印刷方法を設定します。",
+    },
     audit: {
       title: "監査ログ",
       summary: "会員情報の閲覧と更新の記録を確認し、改ざんがないことを検証します。",
@@ -308,6 +312,27 @@ export const ja = {
     cardList: "印刷便のはがき（郵便番号順）",
     codeWarning:
       "PDFには健診閲覧コードが含まれます。印刷が終わったら「印刷済みにする」を押し、PDFファイルを削除してください。印刷済みにするとサーバーからもコードが消えます。",
+  },
+  insurerSettings: {
+    insurer: "健康保険組合",
+    printingTitle: "再発行はがきの印刷方法",
+    printDesk: "窓口で印刷（再発行の直後にヘルプデスクが印刷）",
+    printRuns: "組合の印刷便でまとめて印刷",
+    printingSaved: "印刷方法を変更しました。",
+    maintenanceTitle: "メンテナンス予定",
+    inMaintenance: "現在メンテナンス中",
+    noMaintenance: "予定はありません。",
+    startsAt: "開始（日本時間）",
+    endsAt: "終了（日本時間）",
+    note: "メモ",
+    addMaintenance: "予定を追加",
+    remove: "削除",
+    whitelistTitle: "許可IPアドレス",
+    whitelistHint: "IPアドレス（192.0.2.10）またはネットワーク（192.0.2.0/24）。ここからのログインはCAPTCHAを省略します。",
+    noWhitelist: "登録はありません。",
+    ip: "IPアドレス／ネットワーク",
+    addWhitelist: "追加",
+    saved: "保存しました。",
   },
   actions: {
     title: "対応操作",

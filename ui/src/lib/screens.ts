@@ -4,7 +4,15 @@
 
 import type { Role } from "../bindings/Role";
 
-export const SCREENS = ["inquiries", "members", "roster", "postcards", "audit", "settings"] as const;
+export const SCREENS = [
+  "inquiries",
+  "members",
+  "roster",
+  "postcards",
+  "insurer",
+  "audit",
+  "settings",
+] as const;
 
 export type ScreenId = (typeof SCREENS)[number];
 
@@ -14,6 +22,7 @@ export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
   members: null,
   roster: 6,
   postcards: null,
+  insurer: null,
   audit: 3,
   settings: null,
 };
@@ -28,8 +37,8 @@ export function isScreenId(value: string): value is ScreenId {
  */
 const BY_ROLE: Readonly<Record<Role, readonly ScreenId[]>> = {
   agent: ["inquiries", "members", "settings"],
-  supervisor: ["inquiries", "members", "audit", "settings"],
-  insurer_admin: ["roster", "postcards", "settings"],
+  supervisor: ["inquiries", "members", "insurer", "audit", "settings"],
+  insurer_admin: ["roster", "postcards", "insurer", "settings"],
 };
 
 export function screensFor(role: Role | null): readonly ScreenId[] {

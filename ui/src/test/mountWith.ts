@@ -72,6 +72,22 @@ export function fakeCommands(
     markPrintRun: async () => {
       throw new Error("markPrintRun not faked");
     },
+    insurers: async () => [],
+    addMaintenance: async () => {
+      throw new Error("addMaintenance not faked");
+    },
+    deleteMaintenance: async () => {
+      throw new Error("deleteMaintenance not faked");
+    },
+    addWhitelist: async () => {
+      throw new Error("addWhitelist not faked");
+    },
+    deleteWhitelist: async () => {
+      throw new Error("deleteWhitelist not faked");
+    },
+    setPostcardPrinting: async () => {
+      throw new Error("setPostcardPrinting not faked");
+    },
     reprintPostcard: async () => ({ id: 99, member_id: 1, created_at: "2026-11-24T01:00:00Z" }),
     addNote: outcome,
     closeCase: outcome,
