@@ -656,6 +656,7 @@ pub fn diff(
 /// Apply a complete upload in the caller's transaction, once: a later call answers the
 /// recorded sync. Added rows are inserted, changed rows rewritten, lost rows get their
 /// 資格喪失日 (today, JST, for members absent from a full roster) — nobody is deleted.
+/// The caller then drops the chunks with [`discard_chunks`] in its own transaction.
 pub fn apply(
     tx: &mut dyn Tx,
     now: Millis,
@@ -735,7 +736,6 @@ pub fn apply(
         roster_size: tx.qualified_count(insurer_id, &today)?,
     };
     s.id = tx.record_sync(&s)?;
-    tx.delete_chunks(u.id)?;
     audit::append(
         tx,
         now,
@@ -747,6 +747,20 @@ pub fn apply(
             )),
     )?;
     Ok(sync_view(&s))
+}
+
+/// Drop an applied upload's chunks. Separate from `apply` on purpose: freeing ~0.7 MB per
+/// chunk walks every overflow page, which would hold the single writer for seconds longer
+/// than the apply itself needs. Harmless to repeat; refuses unapplied uploads.
+pub fn discard_chunks(tx: &mut dyn Tx, scope: &Scope, id: i64) -> ApiResult<()> {
+    let u = upload(tx, scope, id)?;
+    if u.applied_at.is_none() {
+        return Err(ApiError::conflict(
+            "upload_not_applied",
+            "反映前の名簿は削除できません",
+        ));
+    }
+    Ok(tx.delete_chunks(u.id)?)
 }
 
 /// A sync history entry on the wire.

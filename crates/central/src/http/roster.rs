@@ -156,11 +156,16 @@ pub async fn apply(
 ) -> ApiResult<Json<RosterSyncView>> {
     op.require(UPLOADERS)?;
     let now = st.clock.now();
-    Ok(Json(
-        st.store
-            .write(move |tx| roster_sync::apply(tx, now, op.id, &op.scope(), id))
-            .await?,
-    ))
+    let scope = op.scope();
+    let sync = st
+        .store
+        .write(move |tx| roster_sync::apply(tx, now, op.id, &scope, id))
+        .await?;
+    // The roster now holds the rows: their staged copies go, in a transaction of their own.
+    st.store
+        .write(move |tx| roster_sync::discard_chunks(tx, &scope, id))
+        .await?;
+    Ok(Json(sync))
 }
 
 /// Sync history of an insurer, newest first.

@@ -43,11 +43,14 @@ CREATE INDEX roster_uploads_insurer ON roster_uploads(insurer_id, applied_at);
 
 -- Chunks hold the rows as the canonical JSON the server re-serialised after validating them;
 -- they are deleted when the upload is applied (the roster itself then holds the data).
+-- A rowid table on purpose: WITHOUT ROWID stores whole rows in the key's B-tree, which
+-- SQLite advises against for rows this large (a chunk body is ~0.7 MB).
 CREATE TABLE roster_upload_chunks (
+    id          INTEGER PRIMARY KEY,
     upload_id   INTEGER NOT NULL REFERENCES roster_uploads(id),
     seq         INTEGER NOT NULL,
     rows        INTEGER NOT NULL,
     body_hash   TEXT    NOT NULL,
     body        BLOB    NOT NULL,
-    PRIMARY KEY (upload_id, seq)
-) WITHOUT ROWID;
+    UNIQUE (upload_id, seq)
+);
