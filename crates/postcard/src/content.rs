@@ -72,13 +72,13 @@ impl Content {
     /// Starts an SVG page (100 × 148 mm, user units are millimetres).
     pub(crate) fn svg() -> Self {
         let mut buf = String::with_capacity(8 << 10);
-        let _ = write!(
+        let _ = writeln!(
             buf,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{CARD_W_MM}mm\" \
              height=\"{CARD_H_MM}mm\" viewBox=\"0 0 {CARD_W_MM} {CARD_H_MM}\" \
              font-family=\"IPAexGothic, 'IPAexゴシック', 'Noto Sans CJK JP', 'Yu Gothic', \
              'Hiragino Sans', sans-serif\"><rect width=\"{CARD_W_MM}\" height=\"{CARD_H_MM}\" \
-             fill=\"#ffffff\"/>\n"
+             fill=\"#ffffff\"/>"
         );
         Self {
             buf,
