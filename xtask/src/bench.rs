@@ -22,7 +22,9 @@ pub fn bench(args: &[String]) -> Result<()> {
         {
             example("kencom-roster", "bench_roster")?;
             // The import side: the server's upload + apply vs `sqlite3 .import`, and the diff.
-            example("kencom-central", "bench_import")
+            example("kencom-central", "bench_import")?;
+            // A 10,000-postcard print run through the desk: seconds and peak memory.
+            example("kencom-desk-core", "bench_print_run")
         }
         "postcard" if root().join("crates/postcard/examples/bench.rs").exists() => {
             example("kencom-postcard", "bench")
