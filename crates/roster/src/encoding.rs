@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use encoding_rs::{EncoderResult, SHIFT_JIS, UTF_8};
+use encoding_rs::{DecoderResult, EncoderResult, SHIFT_JIS, UTF_8};
 use serde::{Deserialize, Serialize};
 
 /// The UTF-8 byte order mark Excel writes.
@@ -36,18 +36,42 @@ impl RosterEncoding {
 
     /// Decodes one field. `Err` carries a lossy decoding for display: the bytes did not fit.
     pub fn decode(self, bytes: &[u8]) -> Result<String, String> {
+        let mut text = String::new();
+        if self.decode_into(bytes, &mut text) {
+            Ok(text)
+        } else {
+            Err(text)
+        }
+    }
+
+    /// Appends the decoding of `bytes` to `out` (the reader reuses its buffers) and says
+    /// whether the bytes fitted; when they did not, what was appended is the lossy decoding,
+    /// exactly as [`Self::decode`] returns it.
+    pub(crate) fn decode_into(self, bytes: &[u8], out: &mut String) -> bool {
+        if let Ok(ascii) = std::str::from_utf8(bytes) {
+            if self == Self::Utf8 || ascii.is_ascii() {
+                // Every roster encoding is ASCII-compatible, and valid UTF-8 is its own
+                // decoding: skip the decoder for the common cases.
+                out.push_str(ascii);
+                return true;
+            }
+        }
         let enc = match self {
             Self::Utf8 => UTF_8,
             Self::ShiftJis => SHIFT_JIS,
         };
-        if bytes.is_ascii() {
-            // Every roster encoding is ASCII-compatible; skip the decoder for the common case.
-            return Ok(String::from_utf8_lossy(bytes).into_owned());
+        let mut decoder = enc.new_decoder_without_bom_handling();
+        let before = out.len();
+        if let Some(room) = decoder.max_utf8_buffer_length_without_replacement(bytes.len()) {
+            out.reserve(room);
+            let (result, _) = decoder.decode_to_string_without_replacement(bytes, out, true);
+            if result == DecoderResult::InputEmpty {
+                return true;
+            }
         }
-        match enc.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => Ok(text.into_owned()),
-            None => Err(enc.decode_without_bom_handling(bytes).0.into_owned()),
-        }
+        out.truncate(before);
+        out.push_str(&enc.decode_without_bom_handling(bytes).0);
+        false
     }
 
     /// Encodes `text`, or returns the first character this encoding cannot hold.

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod diff;
+mod dupes;
 mod encoding;
 mod error;
 mod field;
@@ -15,6 +16,7 @@ mod reader;
 mod report;
 mod row;
 mod source;
+mod split;
 mod validate;
 
 pub use diff::{diff, DiffCounts, DiffEntry, DiffReport, FieldChange, LostReason, RosterDiff};

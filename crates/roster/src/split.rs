@@ -1,0 +1,317 @@
+//! CSV records out of raw bytes, split exactly as the csv crate splits them with the settings
+//! this crate used (csv-core's RFC 4180 dialect: `,` separates, `"` quotes at the start of a
+//! field with `""` for a quote, CR, LF or CR LF ends a record, blank lines are skipped, a UTF-8
+//! BOM at the very start is dropped, records may have any number of fields). Why not the csv
+//! crate itself: it copies every field into a `ByteRecord` byte by byte through its state
+//! machine, which alone cost as much as the whole validation. Here a record without any `"`
+//! — nearly every line of a real roster — is found with a word-at-a-time scan for its line
+//! break and handed out as one slice, so the decoder converts the line in one call and splits
+//! the text; only records with a quote take the byte-at-a-time state machine (csv-core's,
+//! transcribed). Also numbers lines exactly: LF, CR LF and a lone CR each end one, including
+//! the ones inside quoted fields and blank lines. `tests/split.rs` compares both paths with
+//! the csv crate on arbitrary input.
+
+use std::io::{self, Read};
+
+use crate::encoding::UTF8_BOM;
+
+/// First read size; the buffer only grows for a record longer than it.
+const INITIAL_BUFFER: usize = 128 * 1024;
+
+/// One record, borrowed from the splitter until the next call.
+#[derive(Debug)]
+pub(crate) enum Split<'a> {
+    /// A record with no `"` in it: its bytes (without the line break), fields separated by
+    /// every `,`.
+    Plain(&'a [u8]),
+    /// A record with a quote somewhere: its fields, unquoted and unescaped.
+    Quoted(QuotedFields<'a>),
+}
+
+/// The fields of a quoted record, as csv-core writes them: the bytes of all fields in a row
+/// and where each one ends.
+#[derive(Debug)]
+pub(crate) struct QuotedFields<'a> {
+    data: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> QuotedFields<'a> {
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        let data = self.data;
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &data[start..end];
+            start = end;
+            field
+        })
+    }
+}
+
+/// csv-core's NFA states that a record passes through once it has started (the others only
+/// sit between records, which `Splitter::next` handles directly).
+#[derive(Clone, Copy)]
+enum State {
+    StartField,
+    InField,
+    InQuotedField,
+    /// After a `"` inside a quoted field: `"` again is a literal quote, anything else ends
+    /// the quoting (and what follows is copied, as csv-core does).
+    InDoubleEscapedQuote,
+}
+
+/// Splits a byte stream into CSV records. See the module comment for the dialect.
+pub(crate) struct Splitter<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// First byte of `buf` not consumed yet.
+    start: usize,
+    /// End of the data read into `buf`.
+    end: usize,
+    eof: bool,
+    /// Stream offset of `buf[0]`.
+    offset: u64,
+    /// Line breaks consumed so far (a CR is counted once the next byte shows it is not the
+    /// first half of a CR LF).
+    breaks: u64,
+    pending_cr: bool,
+    bom_checked: bool,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl<R: Read> Splitter<R> {
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            eof: false,
+            offset: 0,
+            breaks: 0,
+            pending_cr: false,
+            bom_checked: false,
+            fields: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Bytes consumed: everything up to and including the first byte of the line break that
+    /// ended the last record (what the csv crate's `position().byte()` said).
+    pub fn bytes_read(&self) -> u64 {
+        self.offset + self.start as u64
+    }
+
+    /// The next record with the 1-based line it starts on, or `None` at the end.
+    pub fn next(&mut self) -> io::Result<Option<(u64, Split<'_>)>> {
+        if !self.bom_checked {
+            // csv-core drops a BOM at the start of its first buffer; the caller has already
+            // dropped one, so this is a second (and csv-core only ever looked once).
+            while self.end - self.start < UTF8_BOM.len() && !self.eof {
+                self.fill()?;
+            }
+            if self.buf[self.start..self.end].starts_with(UTF8_BOM) {
+                self.start += UTF8_BOM.len();
+            }
+            self.bom_checked = true;
+        }
+        loop {
+            // Line breaks between records: blank lines and the LF of a CR LF.
+            while self.start < self.end {
+                let b = self.buf[self.start];
+                if b != b'\r' && b != b'\n' {
+                    break;
+                }
+                self.note(b);
+                self.start += 1;
+            }
+            if self.start == self.end {
+                if self.eof {
+                    return Ok(None);
+                }
+                self.fill()?;
+                continue;
+            }
+            // The record's first byte settles a pending CR.
+            self.note(self.buf[self.start]);
+            let line = self.breaks + 1;
+            let data = &self.buf[self.start..self.end];
+            match find_break_or_quote(data) {
+                Some(i) if data[i] != b'"' => {
+                    let (from, to) = (self.start, self.start + i);
+                    let terminator = data[i];
+                    self.note(terminator);
+                    self.start = to + 1;
+                    return Ok(Some((line, Split::Plain(&self.buf[from..to]))));
+                }
+                None if self.eof => {
+                    let (from, to) = (self.start, self.end);
+                    self.start = self.end;
+                    return Ok(Some((line, Split::Plain(&self.buf[from..to]))));
+                }
+                None => self.fill()?,
+                Some(_) => {
+                    if let Some(len) = self.quoted() {
+                        for i in self.start..self.start + len {
+                            self.note(self.buf[i]);
+                        }
+                        self.start += len;
+                        let fields = QuotedFields {
+                            data: &self.fields,
+                            ends: &self.ends,
+                        };
+                        return Ok(Some((line, Split::Quoted(fields))));
+                    }
+                    self.fill()?;
+                }
+            }
+        }
+    }
+
+    /// Runs csv-core's state machine over the record at `start` into `fields`/`ends`.
+    /// Returns the bytes it consumed (through the first byte of the line break), or `None`
+    /// when the buffered data ends inside the record and more can be read.
+    fn quoted(&mut self) -> Option<usize> {
+        use State::*;
+        self.fields.clear();
+        self.ends.clear();
+        let data = &self.buf[self.start..self.end];
+        let mut state = StartField;
+        for (i, &b) in data.iter().enumerate() {
+            state = match (state, b) {
+                (InQuotedField, b'"') => InDoubleEscapedQuote,
+                (InQuotedField, _) => {
+                    self.fields.push(b);
+                    InQuotedField
+                }
+                (StartField, b'"') => InQuotedField,
+                (InDoubleEscapedQuote, b'"') => {
+                    self.fields.push(b'"');
+                    InQuotedField
+                }
+                (_, b',') => {
+                    self.ends.push(self.fields.len());
+                    StartField
+                }
+                (_, b'\r' | b'\n') => {
+                    self.ends.push(self.fields.len());
+                    return Some(i + 1);
+                }
+                (_, _) => {
+                    self.fields.push(b);
+                    InField
+                }
+            };
+        }
+        if self.eof {
+            // The end of the input ends the record, even inside quotes.
+            self.ends.push(self.fields.len());
+            return Some(data.len());
+        }
+        None
+    }
+
+    /// Counts line breaks the way the line numbers are defined: LF, CR LF, lone CR.
+    fn note(&mut self, b: u8) {
+        match b {
+            b'\n' => {
+                self.breaks += 1;
+                self.pending_cr = false;
+            }
+            b'\r' => {
+                self.breaks += u64::from(self.pending_cr);
+                self.pending_cr = true;
+            }
+            _ => {
+                self.breaks += u64::from(self.pending_cr);
+                self.pending_cr = false;
+            }
+        }
+    }
+
+    /// Moves the unconsumed bytes to the front and reads more after them, growing the buffer
+    /// when a single record fills it.
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.offset += self.start as u64;
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let grow = self.buf.len().max(INITIAL_BUFFER);
+            self.buf.resize(self.buf.len() + grow, 0);
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Index of the first CR, LF or `"`, eight bytes at a time.
+fn find_break_or_quote(data: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The lowest flagged byte of `zero_bytes` is exactly the first zero byte (bits above it
+    // may be false positives, which `trailing_zeros` never looks at).
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = data.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let hits = zero_bytes(w ^ (ONES * u64::from(b'\r')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\n')))
+            | zero_bytes(w ^ (ONES * u64::from(b'"')));
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| matches!(b, b'\r' | b'\n' | b'"'))
+        .map(|i| at + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_scan_finds_the_first_special_byte() {
+        for len in 0..40 {
+            for pos in 0..=len {
+                for special in [b'\r', b'\n', b'"'] {
+                    // Bytes that differ from the specials by one bit or by borrow patterns.
+                    let mut data: Vec<u8> = (0..len)
+                        .map(|i| [0x0C, 0x0B, 0x23, 0x8D, 0x21, 0x0E][i % 6])
+                        .collect();
+                    let expected = (pos < len).then_some(pos);
+                    if pos < len {
+                        data[pos] = special;
+                        if pos + 1 < len {
+                            data[pos + 1] = b'\n';
+                        }
+                    }
+                    assert_eq!(find_break_or_quote(&data), expected, "len {len} pos {pos}");
+                }
+            }
+        }
+    }
+}
