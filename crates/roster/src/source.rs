@@ -6,11 +6,11 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use crate::encoding::RosterEncoding;
+use crate::encoding::{utf8, RosterEncoding};
 use crate::error::RosterError;
 use crate::field::Field;
 use crate::mapping::{ColumnMapping, FixedWidthLayout, RosterFormat};
-use crate::split::{Split, Splitter};
+use crate::split::{comma_positions, Split, Splitter};
 
 /// One decoded cell of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +52,8 @@ pub(crate) enum Source<R: Read> {
         splitter: Splitter<R>,
         /// A whole Shift_JIS line decoded at once, before it is split into cells.
         line: String,
+        /// Where the `,` of the current line are.
+        commas: Vec<usize>,
     },
     Fixed {
         reader: BufReader<R>,
@@ -69,6 +71,7 @@ impl<R: Read> Source<R> {
                 Self::Csv {
                     splitter: Splitter::new(input),
                     line: String::new(),
+                    commas: Vec::new(),
                 },
                 csv_slots(mapping)?,
             )),
@@ -108,7 +111,11 @@ impl<R: Read> Source<R> {
             len: 0,
         };
         match self {
-            Self::Csv { splitter, line } => {
+            Self::Csv {
+                splitter,
+                line,
+                commas,
+            } => {
                 let Some((number, split)) = splitter.next()? else {
                     out.cells.clear();
                     return Ok(false);
@@ -120,8 +127,14 @@ impl<R: Read> Source<R> {
                         // encoding has a multi-byte character containing the byte 0x2C, so
                         // these are exactly the cells the bytes split into.
                         Some(text) => {
-                            for field in text.split(',') {
-                                cells.next().text.push_str(field);
+                            commas.clear();
+                            comma_positions(text.as_bytes(), commas);
+                            commas.push(text.len());
+                            let mut start = 0;
+                            for &end in commas.iter() {
+                                // `,` is ASCII: both ends are character boundaries.
+                                cells.next().text.push_str(&text[start..end]);
+                                start = end + 1;
                             }
                         }
                         // Otherwise decode cell by cell so each bad cell is reported alone.
@@ -193,20 +206,15 @@ impl<R: Read> Source<R> {
     }
 }
 
-/// The text of a whole CSV line when it decodes without error (into `scratch` unless the
-/// bytes are already their own UTF-8).
+/// The text of a whole CSV line when it decodes without error: borrowed when the bytes are
+/// their own UTF-8, else decoded into `scratch`.
 fn decode_line<'a>(
     encoding: RosterEncoding,
     bytes: &'a [u8],
     scratch: &'a mut String,
 ) -> Option<&'a str> {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        if encoding == RosterEncoding::Utf8 || text.is_ascii() {
-            return Some(text);
-        }
-    }
-    if encoding == RosterEncoding::Utf8 {
-        return None;
+    if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
+        return utf8(bytes);
     }
     scratch.clear();
     encoding

@@ -11,7 +11,7 @@ use kencom_domain::{
     EraCodeMap, InsurerNumber, KanaError,
 };
 
-use crate::encoding::{classify, CharClass};
+use crate::encoding::{classify, is_standard, CharClass};
 use crate::field::Field;
 use crate::issue::RowProblem;
 use crate::row::{Relationship, RosterRow, Sex};
@@ -119,10 +119,10 @@ impl<'a> RowCheck<'a> {
 
     /// Reports every character outside JIS X 0208 or the roster rules, unchanged.
     fn characters(&mut self, field: Field, value: &str) {
-        if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_control()) {
-            return;
-        }
         for (i, ch) in value.chars().enumerate() {
+            if is_standard(ch) {
+                continue;
+            }
             let class = classify(ch);
             if class != CharClass::Standard {
                 self.report(
@@ -343,6 +343,28 @@ fn text<'a>(c: &mut RowCheck<'a>, field: Field) -> Option<&'a str> {
 /// with the character); spaces and small kana are warnings, because the eligibility key folds
 /// them but the admin should know the roster differs from what members type.
 fn kana<'a>(c: &mut RowCheck<'_>, v: &'a str) -> Option<&'a str> {
+    // Nearly every name is katakana without blanks, which `check_katakana_name` accepts as
+    // it is: one pass finds its first small kana, if any. Anything else takes the full path.
+    let mut small = None;
+    let plain = !v.is_empty()
+        && v.chars().enumerate().all(|(i, ch)| {
+            if is_small_kana(ch) {
+                small = small.or(Some((i, ch)));
+            }
+            matches!(ch, '\u{30A1}'..='\u{30FA}' | 'ー' | 'ヽ' | 'ヾ' | '・')
+        });
+    if plain {
+        if let Some((i, ch)) = small {
+            c.report(
+                Field::KanaName,
+                RowProblem::KanaSmall {
+                    ch,
+                    position: i + 1,
+                },
+            );
+        }
+        return Some(v);
+    }
     if let Err(e) = check_katakana_name(v) {
         // Report every half-width character, not only the first: a half-width name is the
         // classic legacy-export mistake and the report must show what to fix.
@@ -364,12 +386,7 @@ fn kana<'a>(c: &mut RowCheck<'_>, v: &'a str) -> Option<&'a str> {
     if let Some(i) = v.chars().position(|ch| ch == ' ' || ch == '\u{3000}') {
         c.report(Field::KanaName, RowProblem::KanaSpace { position: i + 1 });
     }
-    if let Some((i, ch)) = v.chars().enumerate().find(|(_, ch)| {
-        matches!(
-            ch,
-            'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
-        )
-    }) {
+    if let Some((i, ch)) = v.chars().enumerate().find(|&(_, ch)| is_small_kana(ch)) {
         c.report(
             Field::KanaName,
             RowProblem::KanaSmall {
@@ -379,6 +396,13 @@ fn kana<'a>(c: &mut RowCheck<'_>, v: &'a str) -> Option<&'a str> {
         );
     }
     Some(v)
+}
+
+fn is_small_kana(ch: char) -> bool {
+    matches!(
+        ch,
+        'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+    )
 }
 
 /// 西暦 or 和暦 via `parse_date`; a bare 7-digit value is an era-coded date ("3350101") read
