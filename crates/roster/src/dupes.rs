@@ -15,6 +15,7 @@
 //! validation together; unsorted files still pay it, exactly as before.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Distinct digit strings of 0, 1, 2 … digits before strings of the next length: the offset
 /// code of a digit string is unique across lengths ("07" ≠ "7").
@@ -64,7 +65,7 @@ type Slot = [u64; 2];
 
 #[derive(Debug)]
 pub(crate) struct KeyIndex {
-    families: HashMap<Vec<u8>, u32>,
+    families: HashMap<Vec<u8>, u32, BuildHasherDefault<FamilyHasher>>,
     /// The last family looked up: consecutive rows usually share it (a household, a file of
     /// one insurer sorted by 記号).
     last_family: Option<u32>,
@@ -84,7 +85,7 @@ pub(crate) struct KeyIndex {
 impl KeyIndex {
     pub fn new() -> Self {
         Self {
-            families: HashMap::new(),
+            families: HashMap::default(),
             last_family: None,
             family_key: Vec::new(),
             last_family_key: Vec::new(),
@@ -211,6 +212,34 @@ impl KeyIndex {
             }
             self.slots[i] = slot;
         }
+    }
+}
+
+/// FNV-1a over the family's bytes, eight at a time: the family map is looked up whenever the
+/// 記号 changes (every household in a file sorted by 番号), and its keys are short and made
+/// by the file, not an attacker who could profit from collisions.
+#[derive(Default)]
+struct FamilyHasher(u64);
+
+impl Hasher for FamilyHasher {
+    fn finish(&self) -> u64 {
+        // Spread the high bits down: the table indexes by the low ones.
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ h >> 29
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xCBF2_9CE4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in chunks.by_ref() {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        self.0 = h;
     }
 }
 

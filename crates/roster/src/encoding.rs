@@ -187,11 +187,11 @@ fn bmp_classes() -> &'static [CharClass] {
     })
 }
 
-/// True for a character [`classify`] calls standard, from a 8 KiB bitset of the BMP that
-/// stays in the first-level cache: the check every character of every text field takes.
-pub(crate) fn is_standard(c: char) -> bool {
+/// One bit per BMP character: set when [`classify`] calls it standard. 8 KiB, so it stays in
+/// the first-level cache while every character of every text field is checked against it.
+fn standard_bits() -> &'static [u64] {
     static BITS: OnceLock<Vec<u64>> = OnceLock::new();
-    let bits = BITS.get_or_init(|| {
+    BITS.get_or_init(|| {
         let mut bits = vec![0u64; 1 << 10];
         for (u, class) in bmp_classes().iter().enumerate() {
             if *class == CharClass::Standard {
@@ -199,9 +199,34 @@ pub(crate) fn is_standard(c: char) -> bool {
             }
         }
         bits
-    });
-    let u = u32::from(c) as usize;
-    bits.get(u >> 6).is_some_and(|w| w >> (u & 63) & 1 == 1)
+    })
+}
+
+/// True when [`classify`] calls every character of `text` standard: the question asked of
+/// every text field, answered from the UTF-8 bytes without decoding characters one by one.
+pub(crate) fn all_standard(text: &str) -> bool {
+    let bits = standard_bits();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let lead = u32::from(b[i]);
+        // `text` is valid UTF-8, so a lead byte is followed by its continuation bytes.
+        let (cp, len) = match lead {
+            0x00..=0x7F => (lead, 1),
+            0xC0..=0xDF => ((lead & 0x1F) << 6 | u32::from(b[i + 1] & 0x3F), 2),
+            0xE0..=0xEF => (
+                (lead & 0x0F) << 12 | u32::from(b[i + 1] & 0x3F) << 6 | u32::from(b[i + 2] & 0x3F),
+                3,
+            ),
+            // Outside the BMP: never in JIS X 0208.
+            _ => return false,
+        };
+        if bits[cp as usize >> 6] >> (cp & 63) & 1 == 0 {
+            return false;
+        }
+        i += len;
+    }
+    true
 }
 
 fn classify_slow(c: char) -> CharClass {
@@ -286,13 +311,18 @@ mod tests {
                 "the table must agree for {c:?}"
             );
         }
+        let mut buf = [0u8; 4];
         for c in ('\0'..='\u{FFFF}').chain(['𠮷', '\u{10FFFF}']) {
             assert_eq!(
-                is_standard(c),
+                all_standard(c.encode_utf8(&mut buf)),
                 classify(c) == CharClass::Standard,
                 "the bitset must agree for {c:?}"
             );
         }
+        assert!(all_standard("山田 太郎ヤマダ１２abc"));
+        assert!(!all_standard("山田①"));
+        assert!(!all_standard("髙橋"));
+        assert!(!all_standard("a\tb"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use kencom_domain::{
     EraCodeMap, InsurerNumber, KanaError,
 };
 
-use crate::encoding::{classify, is_standard, CharClass};
+use crate::encoding::{all_standard, classify, CharClass};
 use crate::field::Field;
 use crate::issue::RowProblem;
 use crate::row::{Relationship, RosterRow, Sex};
@@ -119,10 +119,10 @@ impl<'a> RowCheck<'a> {
 
     /// Reports every character outside JIS X 0208 or the roster rules, unchanged.
     fn characters(&mut self, field: Field, value: &str) {
+        if all_standard(value) {
+            return;
+        }
         for (i, ch) in value.chars().enumerate() {
-            if is_standard(ch) {
-                continue;
-            }
             let class = classify(ch);
             if class != CharClass::Standard {
                 self.report(
