@@ -52,13 +52,15 @@ impl RosterEncoding {
             Self::Utf8 => UTF_8,
             Self::ShiftJis => SHIFT_JIS,
         };
-        // Every roster encoding is ASCII-compatible, and valid UTF-8 is its own decoding:
-        // skip the decoder for the common cases.
-        if self == Self::Utf8 || bytes.is_ascii() {
+        // Valid UTF-8 is its own decoding, and valid CP932 is decoded by table: only bytes
+        // that do not fit go through encoding_rs.
+        if self == Self::Utf8 {
             if let Some(text) = utf8(bytes) {
                 out.push_str(text);
                 return true;
             }
+        } else if crate::sjis::decode_valid(bytes, out) {
+            return true;
         } else {
             let mut decoder = enc.new_decoder_without_bom_handling();
             let before = out.len();

@@ -16,6 +16,7 @@ mod reader;
 mod report;
 mod row;
 mod source;
+mod sjis;
 mod split;
 mod validate;
 

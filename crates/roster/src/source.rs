@@ -50,8 +50,6 @@ impl FieldSlots {
 pub(crate) enum Source<R: Read> {
     Csv {
         splitter: Splitter<R>,
-        /// A whole Shift_JIS line decoded at once, before it is split into cells.
-        line: String,
         /// Where the `,` of the current line are.
         commas: Vec<usize>,
     },
@@ -70,7 +68,6 @@ impl<R: Read> Source<R> {
             RosterFormat::Csv(mapping) => Ok((
                 Self::Csv {
                     splitter: Splitter::new(input),
-                    line: String::new(),
                     commas: Vec::new(),
                 },
                 csv_slots(mapping)?,
@@ -111,39 +108,43 @@ impl<R: Read> Source<R> {
             len: 0,
         };
         match self {
-            Self::Csv {
-                splitter,
-                line,
-                commas,
-            } => {
+            Self::Csv { splitter, commas } => {
                 let Some((number, split)) = splitter.next()? else {
                     out.cells.clear();
                     return Ok(false);
                 };
                 out.line = number;
                 match split {
-                    Split::Plain(bytes) => match decode_line(encoding, bytes, line) {
-                        // A line that decodes whole splits at every `,` of its text: neither
-                        // encoding has a multi-byte character containing the byte 0x2C, so
-                        // these are exactly the cells the bytes split into.
-                        Some(text) => {
-                            commas.clear();
-                            comma_positions(text.as_bytes(), commas);
-                            commas.push(text.len());
-                            let mut start = 0;
-                            for &end in commas.iter() {
-                                // `,` is ASCII: both ends are character boundaries.
-                                cells.next().text.push_str(&text[start..end]);
-                                start = end + 1;
+                    Split::Plain(bytes) => {
+                        commas.clear();
+                        comma_positions(bytes, commas);
+                        commas.push(bytes.len());
+                        let utf8_line = if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
+                            utf8(bytes)
+                        } else {
+                            None
+                        };
+                        let mut start = 0;
+                        match utf8_line {
+                            // Text already: the cells are slices of it (`,` is ASCII, so
+                            // every cut is a character boundary).
+                            Some(text) => {
+                                for &end in commas.iter() {
+                                    cells.next().text.push_str(&text[start..end]);
+                                    start = end + 1;
+                                }
+                            }
+                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell
+                            // (no CP932 character contains the byte `,`), so a bad cell is
+                            // reported on its own.
+                            None => {
+                                for &end in commas.iter() {
+                                    cells.decode(encoding, &bytes[start..end]);
+                                    start = end + 1;
+                                }
                             }
                         }
-                        // Otherwise decode cell by cell so each bad cell is reported alone.
-                        None => {
-                            for field in bytes.split(|&b| b == b',') {
-                                cells.decode(encoding, field);
-                            }
-                        }
-                    },
+                    }
                     Split::Quoted(fields) => {
                         for field in fields.iter() {
                             cells.decode(encoding, field);
@@ -204,22 +205,6 @@ impl<R: Read> Source<R> {
             },
         }
     }
-}
-
-/// The text of a whole CSV line when it decodes without error: borrowed when the bytes are
-/// their own UTF-8, else decoded into `scratch`.
-fn decode_line<'a>(
-    encoding: RosterEncoding,
-    bytes: &'a [u8],
-    scratch: &'a mut String,
-) -> Option<&'a str> {
-    if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
-        return utf8(bytes);
-    }
-    scratch.clear();
-    encoding
-        .decode_into(bytes, scratch)
-        .then_some(scratch.as_str())
 }
 
 /// Fills a record's cells in order, reusing the strings already there.
