@@ -15,8 +15,8 @@ mod mapping;
 mod reader;
 mod report;
 mod row;
-mod source;
 mod sjis;
+mod source;
 mod split;
 mod validate;
 

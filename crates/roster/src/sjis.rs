@@ -111,7 +111,10 @@ mod tests {
                 assert_eq!(fast, format!("前{text}"), "{bytes:02X?}");
             }
             None => {
-                assert!(!ok, "invalid bytes {bytes:02X?} must be left to encoding_rs");
+                assert!(
+                    !ok,
+                    "invalid bytes {bytes:02X?} must be left to encoding_rs"
+                );
                 assert_eq!(fast, "前", "nothing appended");
             }
         }
@@ -130,12 +133,12 @@ mod tests {
     #[test]
     fn longer_fields_agree_with_encoding_rs() {
         let samples: [&[u8]; 6] = [
-            b"\x8e\x52\x93\x63\x91\xbe\x98\x59",         // 山田太郎
-            b"\xfb\xfc\x8b\xb4 \x87\x40abc\xb6\xde",    // 髙橋 ①abcｶﾞ
-            b"06133425,\x93\x8c\x8b\x9e\x93\x73",       // ASCII, then 東京都
-            b"\x83\x5c\x83\x5c\x95\x5c",                // ソソ表 (trail byte 0x5C)
-            b"\x83",                                    // a lead byte at the end
-            b"\x81\x60\x81\x7c\x82\xa0\xa0\xfd",        // ～－あ, then invalid bytes
+            b"\x8e\x52\x93\x63\x91\xbe\x98\x59",     // 山田太郎
+            b"\xfb\xfc\x8b\xb4 \x87\x40abc\xb6\xde", // 髙橋 ①abcｶﾞ
+            b"06133425,\x93\x8c\x8b\x9e\x93\x73",    // ASCII, then 東京都
+            b"\x83\x5c\x83\x5c\x95\x5c",             // ソソ表 (trail byte 0x5C)
+            b"\x83",                                 // a lead byte at the end
+            b"\x81\x60\x81\x7c\x82\xa0\xa0\xfd",     // ～－あ, then invalid bytes
         ];
         for s in samples {
             agrees(s);

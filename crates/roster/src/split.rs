@@ -8,8 +8,8 @@
 //! break and handed out as one slice, so the decoder converts the line in one call and splits
 //! the text; only records with a quote take the byte-at-a-time state machine (csv-core's,
 //! transcribed). Also numbers lines exactly: LF, CR LF and a lone CR each end one, including
-//! the ones inside quoted fields and blank lines. `tests/split.rs` compares both paths with
-//! the csv crate on arbitrary input.
+//! the ones inside quoted fields and blank lines. The tests below compare both paths with the
+//! csv crate on arbitrary input read in arbitrary pieces.
 
 use std::io::{self, Read};
 
@@ -323,6 +323,112 @@ fn find_break_or_quote(data: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Hands out the input a few bytes at a time, so records straddle every buffer boundary.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        sizes: Vec<usize>,
+        turn: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let size = self.sizes[self.turn % self.sizes.len()];
+            self.turn += 1;
+            let n = size.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// (line, fields) of every record, by the splitter.
+    fn ours(data: &[u8], sizes: Vec<usize>) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut splitter = Splitter::new(Trickle {
+            data,
+            sizes,
+            turn: 0,
+        });
+        let mut out = Vec::new();
+        while let Some((line, split)) = splitter.next().unwrap() {
+            let fields = match split {
+                Split::Plain(bytes) => bytes.split(|&b| b == b',').map(<[u8]>::to_vec).collect(),
+                Split::Quoted(fields) => fields.iter().map(<[u8]>::to_vec).collect(),
+            };
+            out.push((line, fields));
+        }
+        assert_eq!(
+            splitter.bytes_read(),
+            data.len() as u64,
+            "everything consumed"
+        );
+        out
+    }
+
+    /// (line, fields) of every record, by the csv crate as this crate used to configure it;
+    /// the line is 1 + the line breaks (LF, CR LF, lone CR) before the record's first byte.
+    fn reference(data: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        let mut record = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let mut first = record.position().unwrap().byte() as usize;
+            if first == 0 && data.starts_with(UTF8_BOM) {
+                first = UTF8_BOM.len();
+            }
+            while matches!(data.get(first), Some(b'\r' | b'\n')) {
+                first += 1;
+            }
+            let before = &data[..first];
+            let breaks = before.iter().filter(|&&b| b == b'\n').count()
+                + before
+                    .windows(2)
+                    .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+                    .count()
+                + usize::from(before.last() == Some(&b'\r'));
+            out.push((
+                breaks as u64 + 1,
+                record.iter().map(<[u8]>::to_vec).collect(),
+            ));
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any bytes, any read sizes: the same records as the csv crate, on the right lines.
+        #[test]
+        fn splits_exactly_as_the_csv_crate(
+            data in prop::collection::vec(
+                prop::sample::select(&[b'a', b'a', b'a', b',', b',', b'"', b'\r', b'\n', b' ', 0x83, 0x5C, 0xEF, 0xBB, 0xBF][..]),
+                0..120,
+            ),
+            sizes in prop::collection::vec(1usize..9, 1..5),
+        ) {
+            prop_assert_eq!(ours(&data, sizes), reference(&data));
+        }
+    }
+
+    #[test]
+    fn long_records_grow_the_buffer() {
+        let long = format!(
+            "\"{}\r\n{}\",x\r\n{}\n",
+            "a".repeat(300_000),
+            "b".repeat(200_000),
+            "c".repeat(400_000)
+        );
+        let data = format!("{long}next\r\n");
+        assert_eq!(
+            ours(data.as_bytes(), vec![70_000]),
+            reference(data.as_bytes())
+        );
+        assert_eq!(ours(data.as_bytes(), vec![70_000]).last().unwrap().0, 4);
+    }
 
     #[test]
     fn comma_positions_split_like_str_split() {
