@@ -10,7 +10,7 @@ use crate::encoding::{utf8, RosterEncoding};
 use crate::error::RosterError;
 use crate::field::Field;
 use crate::mapping::{ColumnMapping, FixedWidthLayout, RosterFormat};
-use crate::split::{comma_positions, Split, Splitter};
+use crate::split::{Split, Splitter};
 
 /// One decoded cell of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +50,6 @@ impl FieldSlots {
 pub(crate) enum Source<R: Read> {
     Csv {
         splitter: Splitter<R>,
-        /// Where the `,` of the current line are.
-        commas: Vec<usize>,
     },
     Fixed {
         reader: BufReader<R>,
@@ -68,7 +66,6 @@ impl<R: Read> Source<R> {
             RosterFormat::Csv(mapping) => Ok((
                 Self::Csv {
                     splitter: Splitter::new(input),
-                    commas: Vec::new(),
                 },
                 csv_slots(mapping)?,
             )),
@@ -108,17 +105,14 @@ impl<R: Read> Source<R> {
             len: 0,
         };
         match self {
-            Self::Csv { splitter, commas } => {
+            Self::Csv { splitter } => {
                 let Some((number, split)) = splitter.next()? else {
                     out.cells.clear();
                     return Ok(false);
                 };
                 out.line = number;
                 match split {
-                    Split::Plain(bytes) => {
-                        commas.clear();
-                        comma_positions(bytes, commas);
-                        commas.push(bytes.len());
+                    Split::Plain(bytes, ends) => {
                         let utf8_line = if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
                             utf8(bytes)
                         } else {
@@ -129,7 +123,7 @@ impl<R: Read> Source<R> {
                             // Text already: the cells are slices of it (`,` is ASCII, so
                             // every cut is a character boundary).
                             Some(text) => {
-                                for &end in commas.iter() {
+                                for &end in ends {
                                     cells.next().text.push_str(&text[start..end]);
                                     start = end + 1;
                                 }
@@ -138,7 +132,7 @@ impl<R: Read> Source<R> {
                             // (no CP932 character contains the byte `,`), so a bad cell is
                             // reported on its own.
                             None => {
-                                for &end in commas.iter() {
+                                for &end in ends {
                                     cells.decode(encoding, &bytes[start..end]);
                                     start = end + 1;
                                 }
