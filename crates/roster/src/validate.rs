@@ -246,7 +246,7 @@ pub(crate) fn validate(
     let retiree = flag(&mut c, Field::SpecialRetiree);
     let postal_code = postal(&mut c, &mut spare.postal_code);
     let address = text(&mut c, Field::Address);
-    if address.as_deref() == Some("") {
+    if address == Some("") {
         c.report(Field::Address, RowProblem::AddressMissing);
     }
 
@@ -263,7 +263,7 @@ pub(crate) fn validate(
             );
         }
     }
-    if let (Some(rel), Some(name)) = (relationship, relation_name.as_deref()) {
+    if let (Some(rel), Some(name)) = (relationship, relation_name) {
         let says_self = name == "本人";
         let mismatch = match rel {
             Relationship::Dependent => says_self,
