@@ -73,10 +73,8 @@ pub(crate) struct KeyIndex {
     last_family_key: Vec<u8>,
     /// Per family: 1 + its largest key so far without the family bits (0: none yet).
     largest: Vec<u64>,
-    /// Every recorded key in arrival order, as the slots hold them.
+    /// Keys recorded since the table was last brought up to date, as the slots hold them.
     log: Vec<Slot>,
-    /// `log[..indexed]` is in `slots`.
-    indexed: usize,
     /// Open addressing, linear probing, at most 5/8 full.
     slots: Vec<Slot>,
     len: usize,
@@ -91,14 +89,13 @@ impl KeyIndex {
             last_family_key: Vec::new(),
             largest: Vec::new(),
             log: Vec::new(),
-            indexed: 0,
             slots: Vec::new(),
             len: 0,
         }
     }
 
-    /// Makes room for about `rows` keys up front, so a large file's log is not copied as it
-    /// grows.
+    /// Makes room for about `rows` keys up front, so a large sorted file's log is not copied
+    /// as it grows.
     pub fn reserve(&mut self, rows: usize) {
         self.log.reserve(rows.saturating_sub(self.log.len()));
     }
@@ -118,21 +115,17 @@ impl KeyIndex {
             return Some(Seen::New);
         }
         self.catch_up();
-        let seen = self.probe(entry);
-        if seen == Seen::New {
-            self.log.push(entry);
-            self.indexed = self.log.len();
-        }
-        Some(seen)
+        Some(self.probe(entry))
     }
 
-    /// Puts the keys logged since the last lookup into the table.
+    /// Moves the keys logged since the last lookup into the table.
     fn catch_up(&mut self) {
-        while self.indexed < self.log.len() {
-            let entry = self.log[self.indexed];
+        let mut log = std::mem::take(&mut self.log);
+        for entry in log.drain(..) {
             self.probe(entry);
-            self.indexed += 1;
         }
+        // Keep the emptied log's room for the next sorted run.
+        self.log = log;
     }
 
     /// Finds `entry`'s key in the table, inserting the entry when it is not there.

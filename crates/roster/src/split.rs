@@ -239,8 +239,10 @@ impl<R: Read> Splitter<R> {
         }
     }
 
-    /// Moves the unconsumed bytes to the front and reads more after them, growing the buffer
-    /// when a single record fills it.
+    /// Moves the unconsumed bytes to the front and reads until the buffer is full (or the
+    /// input ends), doubling the buffer when a single record fills it. Reading until full
+    /// matters: a record is scanned again from its start after each fill, so a long quoted
+    /// field arriving in small reads would otherwise be scanned once per read.
     fn fill(&mut self) -> io::Result<()> {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
@@ -260,7 +262,9 @@ impl<R: Read> Splitter<R> {
                 }
                 Ok(n) => {
                     self.end += n;
-                    return Ok(());
+                    if self.end == self.buf.len() {
+                        return Ok(());
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -435,6 +439,12 @@ mod tests {
             reference(data.as_bytes())
         );
         assert_eq!(ours(data.as_bytes(), vec![70_000]).last().unwrap().0, 4);
+        // In small reads too: each fill reads until the buffer is full, so the record is
+        // rescanned a few times, not once per read (which would take minutes here).
+        assert_eq!(
+            ours(data.as_bytes(), vec![1, 7, 3]),
+            reference(data.as_bytes())
+        );
     }
 
     #[test]
