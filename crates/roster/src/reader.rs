@@ -154,9 +154,9 @@ impl<'p, R: Read> RosterReader<'p, R> {
         })
     }
 
-    /// The file size, for the progress bar's denominator. Also sizes the duplicate index
-    /// for the rows such a file likely holds (a roster row is rarely under 160 bytes), so it
-    /// is not rebuilt as it fills.
+    /// The file size, for the progress bar's denominator. Also makes room in the duplicate
+    /// index for the rows such a file likely holds (a roster row is rarely under 160 bytes),
+    /// so it is not copied as it grows.
     pub fn with_total_bytes(mut self, total: u64) -> Self {
         self.total_bytes = Some(total);
         self.seen
@@ -211,10 +211,14 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// Reads the next record into `record`, reusing its cells, strings and problem list:
     /// exactly what the iterator would yield next (same progress calls, same summary), but a
     /// caller that hands the same record back each time allocates next to nothing per row.
-    /// Returns `false` at the end (and from then on, also after an error); the record is then
-    /// left empty.
+    /// Returns `false`, with the record emptied, at the end and from then on (also after an
+    /// error).
     pub fn read_record(&mut self, record: &mut ParsedRecord) -> Result<bool, RosterError> {
         if self.done {
+            record.row = 0;
+            record.cells.clear();
+            record.value = None;
+            record.problems.clear();
             return Ok(false);
         }
         match self.read_next(record) {
