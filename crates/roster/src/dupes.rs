@@ -18,20 +18,32 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Distinct digit strings of 0, 1, 2 … digits before strings of the next length: the offset
-/// code of a digit string is unique across lengths ("07" ≠ "7").
+/// code of a digit string is unique across lengths ("07" ≠ "7"). `None` for anything but 0–19
+/// ASCII digits (the codes of up to 19 digits fit in 64 bits).
 fn digit_code(digits: &str) -> Option<u64> {
+    // OFFSETS[n]: how many digit strings are shorter than n digits.
+    const OFFSETS: [u64; 20] = {
+        let mut table = [0u64; 20];
+        let mut n = 1;
+        let mut power = 1u64;
+        while n < 20 {
+            table[n] = table[n - 1] + power;
+            power = power.wrapping_mul(10);
+            n += 1;
+        }
+        table
+    };
+    let bytes = digits.as_bytes();
+    let offset = *OFFSETS.get(bytes.len())?;
     let mut value = 0u64;
-    let mut offset = 0u64;
-    let mut power = 1u64;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
+    for &b in bytes {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
             return None;
         }
-        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-        offset = offset.checked_add(power)?;
-        power = power.checked_mul(10)?;
+        value = value * 10 + u64::from(d);
     }
-    offset.checked_add(value)
+    Some(offset + value)
 }
 
 /// The part of an identity key that is not the family, as the reader hands it over.
@@ -69,8 +81,9 @@ pub(crate) struct KeyIndex {
     /// The last family looked up: consecutive rows usually share it (a household, a file of
     /// one insurer sorted by 記号).
     last_family: Option<u32>,
+    last_insurer: String,
+    last_symbol: String,
     family_key: Vec<u8>,
-    last_family_key: Vec<u8>,
     /// Per family: 1 + its largest key so far without the family bits (0: none yet).
     largest: Vec<u64>,
     /// Keys recorded since the table was last brought up to date, as the slots hold them.
@@ -85,8 +98,9 @@ impl KeyIndex {
         Self {
             families: HashMap::default(),
             last_family: None,
+            last_insurer: String::new(),
+            last_symbol: String::new(),
             family_key: Vec::new(),
-            last_family_key: Vec::new(),
             largest: Vec::new(),
             log: Vec::new(),
             slots: Vec::new(),
@@ -170,16 +184,16 @@ impl KeyIndex {
     }
 
     fn family(&mut self, insurer: &str, symbol: &str) -> Option<u32> {
+        if let Some(id) = self.last_family {
+            if symbol == self.last_symbol && insurer == self.last_insurer {
+                return Some(id);
+            }
+        }
         self.family_key.clear();
         self.family_key.extend_from_slice(insurer.as_bytes());
         // 0xFF never occurs in UTF-8: the pair is unambiguous.
         self.family_key.push(0xFF);
         self.family_key.extend_from_slice(symbol.as_bytes());
-        if let Some(id) = self.last_family {
-            if self.family_key == self.last_family_key {
-                return Some(id);
-            }
-        }
         let id = match self.families.get(&self.family_key) {
             Some(&id) => id,
             None => {
@@ -190,7 +204,10 @@ impl KeyIndex {
                 id
             }
         };
-        std::mem::swap(&mut self.family_key, &mut self.last_family_key);
+        self.last_insurer.clear();
+        self.last_insurer.push_str(insurer);
+        self.last_symbol.clear();
+        self.last_symbol.push_str(symbol);
         self.last_family = Some(id);
         Some(id)
     }
@@ -296,6 +313,12 @@ mod tests {
         }
         assert_eq!(digit_code("9999999"), Some(11_111_110), "below 2^24");
         assert_eq!(digit_code("1a"), None);
+        assert_eq!(digit_code("/"), None);
+        assert_eq!(
+            digit_code(&"9".repeat(19)),
+            Some(11_111_111_111_111_111_110)
+        );
+        assert_eq!(digit_code(&"1".repeat(20)), None);
     }
 
     #[test]
