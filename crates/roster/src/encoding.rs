@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use encoding_rs::{EncoderResult, SHIFT_JIS, UTF_8};
+use encoding_rs::{DecoderResult, EncoderResult, SHIFT_JIS, UTF_8};
 use serde::{Deserialize, Serialize};
 
 /// The UTF-8 byte order mark Excel writes.
@@ -36,18 +36,45 @@ impl RosterEncoding {
 
     /// Decodes one field. `Err` carries a lossy decoding for display: the bytes did not fit.
     pub fn decode(self, bytes: &[u8]) -> Result<String, String> {
+        let mut text = String::new();
+        if self.decode_into(bytes, &mut text) {
+            Ok(text)
+        } else {
+            Err(text)
+        }
+    }
+
+    /// Appends the decoding of `bytes` to `out` (the reader reuses its buffers) and says
+    /// whether the bytes fitted; when they did not, what was appended is the lossy decoding,
+    /// exactly as [`Self::decode`] returns it.
+    pub(crate) fn decode_into(self, bytes: &[u8], out: &mut String) -> bool {
         let enc = match self {
             Self::Utf8 => UTF_8,
             Self::ShiftJis => SHIFT_JIS,
         };
-        if bytes.is_ascii() {
-            // Every roster encoding is ASCII-compatible; skip the decoder for the common case.
-            return Ok(String::from_utf8_lossy(bytes).into_owned());
+        // Valid UTF-8 is its own decoding, and valid CP932 is decoded by table: only bytes
+        // that do not fit go through encoding_rs.
+        if self == Self::Utf8 {
+            if let Some(text) = utf8(bytes) {
+                out.push_str(text);
+                return true;
+            }
+        } else if crate::sjis::decode_valid(bytes, out) {
+            return true;
+        } else {
+            let mut decoder = enc.new_decoder_without_bom_handling();
+            let before = out.len();
+            if let Some(room) = decoder.max_utf8_buffer_length_without_replacement(bytes.len()) {
+                out.reserve(room);
+                let (result, _) = decoder.decode_to_string_without_replacement(bytes, out, true);
+                if result == DecoderResult::InputEmpty {
+                    return true;
+                }
+            }
+            out.truncate(before);
         }
-        match enc.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => Ok(text.into_owned()),
-            None => Err(enc.decode_without_bom_handling(bytes).0.into_owned()),
-        }
+        out.push_str(&enc.decode_without_bom_handling(bytes).0);
+        false
     }
 
     /// Encodes `text`, or returns the first character this encoding cannot hold.
@@ -68,6 +95,16 @@ impl RosterEncoding {
                 Ok(Cow::Owned(out))
             }
         }
+    }
+}
+
+/// `bytes` as text when they are valid UTF-8. encoding_rs validates several times faster
+/// than `std::str::from_utf8` on Japanese text and hands back the same borrowed `str`.
+pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
+    match UTF_8.decode_without_bom_handling_and_without_replacement(bytes)? {
+        Cow::Borrowed(text) => Some(text),
+        // Never taken: valid UTF-8 is returned as it is.
+        Cow::Owned(_) => std::str::from_utf8(bytes).ok(),
     }
 }
 
@@ -152,6 +189,48 @@ fn bmp_classes() -> &'static [CharClass] {
     })
 }
 
+/// One bit per BMP character: set when [`classify`] calls it standard. 8 KiB, so it stays in
+/// the first-level cache while every character of every text field is checked against it.
+fn standard_bits() -> &'static [u64] {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    BITS.get_or_init(|| {
+        let mut bits = vec![0u64; 1 << 10];
+        for (u, class) in bmp_classes().iter().enumerate() {
+            if *class == CharClass::Standard {
+                bits[u >> 6] |= 1 << (u & 63);
+            }
+        }
+        bits
+    })
+}
+
+/// True when [`classify`] calls every character of `text` standard: the question asked of
+/// every text field, answered from the UTF-8 bytes without decoding characters one by one.
+pub(crate) fn all_standard(text: &str) -> bool {
+    let bits = standard_bits();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let lead = u32::from(b[i]);
+        // `text` is valid UTF-8, so a lead byte is followed by its continuation bytes.
+        let (cp, len) = match lead {
+            0x00..=0x7F => (lead, 1),
+            0xC0..=0xDF => ((lead & 0x1F) << 6 | u32::from(b[i + 1] & 0x3F), 2),
+            0xE0..=0xEF => (
+                (lead & 0x0F) << 12 | u32::from(b[i + 1] & 0x3F) << 6 | u32::from(b[i + 2] & 0x3F),
+                3,
+            ),
+            // Outside the BMP: never in JIS X 0208.
+            _ => return false,
+        };
+        if bits[cp as usize >> 6] >> (cp & 63) & 1 == 0 {
+            return false;
+        }
+        i += len;
+    }
+    true
+}
+
 fn classify_slow(c: char) -> CharClass {
     if c.is_ascii() {
         return if c.is_ascii_control() {
@@ -234,6 +313,18 @@ mod tests {
                 "the table must agree for {c:?}"
             );
         }
+        let mut buf = [0u8; 4];
+        for c in ('\0'..='\u{FFFF}').chain(['𠮷', '\u{10FFFF}']) {
+            assert_eq!(
+                all_standard(c.encode_utf8(&mut buf)),
+                classify(c) == CharClass::Standard,
+                "the bitset must agree for {c:?}"
+            );
+        }
+        assert!(all_standard("山田 太郎ヤマダ１２abc"));
+        assert!(!all_standard("山田①"));
+        assert!(!all_standard("髙橋"));
+        assert!(!all_standard("a\tb"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod diff;
+mod dupes;
 mod encoding;
 mod error;
 mod field;
@@ -14,7 +15,9 @@ mod mapping;
 mod reader;
 mod report;
 mod row;
+mod sjis;
 mod source;
+mod split;
 mod validate;
 
 pub use diff::{diff, DiffCounts, DiffEntry, DiffReport, FieldChange, LostReason, RosterDiff};

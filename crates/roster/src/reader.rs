@@ -1,14 +1,16 @@
 //! The streaming entry point: detect the encoding from a prefix, then yield one validated
 //! record at a time with progress callbacks. Memory grows only with the duplicate index
-//! (24 bytes per row), never with the file: callers keep what they need of each record.
+//! (16 bytes per row), never with the file: callers keep what they need of each record.
+//! `read_record` hands a record back for reuse (cells, row strings, problem list), so a
+//! caller that only looks at each record in turn allocates next to nothing per row.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
 use std::io::{Chain, Cursor, Read};
 
 use kencom_domain::EraCodeMap;
 use serde::Serialize;
 
+use crate::dupes::{KeyIndex, KeyParts, Seen};
 use crate::encoding::{detect, RosterEncoding, DETECT_PREFIX, UTF8_BOM};
 use crate::error::RosterError;
 use crate::field::Field;
@@ -16,7 +18,7 @@ use crate::issue::{RowError, RowProblem, Severity};
 use crate::mapping::{ParseOptions, RosterFormat};
 use crate::row::RosterRow;
 use crate::source::{Cell, FieldSlots, RawRecord, Source};
-use crate::validate::{validate, Located};
+use crate::validate::{validate, Located, Spare};
 
 /// How far the reader has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,8 +31,9 @@ pub struct Progress {
     pub records: u64,
 }
 
-/// One record after validation.
-#[derive(Debug, Clone)]
+/// One record after validation. `Default` is an empty record to hand to
+/// [`RosterReader::read_record`].
+#[derive(Debug, Clone, Default)]
 pub struct ParsedRecord {
     /// 1-based line number where the record starts.
     pub row: u64,
@@ -77,12 +80,16 @@ pub struct RosterReader<'p, R: Read> {
     header: Option<Vec<String>>,
     layout_names: Option<Vec<String>>,
     header_pending: bool,
-    seen: HashMap<u128, (u32, u32)>,
+    seen: KeyIndex,
     progress: Option<ProgressFn<'p>>,
     total_bytes: Option<u64>,
     summary: Summary,
     record: RawRecord,
     scratch: Vec<Located>,
+    /// The previous row's strings and identifiers, for `validate` to reuse.
+    spare: Spare,
+    /// Cells in the last record: the iterator sizes each new record's cells by it.
+    width: usize,
     done: bool,
 }
 
@@ -131,7 +138,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 RosterFormat::Csv(_) => None,
             },
             header_pending,
-            seen: HashMap::new(),
+            seen: KeyIndex::new(),
             progress: None,
             total_bytes: None,
             summary: Summary::default(),
@@ -141,13 +148,19 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 cells: Vec::new(),
             },
             scratch: Vec::new(),
+            spare: Spare::default(),
+            width: 0,
             done: false,
         })
     }
 
-    /// The file size, for the progress bar's denominator.
+    /// The file size, for the progress bar's denominator. Also makes room in the duplicate
+    /// index for the rows such a file likely holds (a roster row is rarely under 160 bytes),
+    /// so it is not copied as it grows.
     pub fn with_total_bytes(mut self, total: u64) -> Self {
         self.total_bytes = Some(total);
+        self.seen
+            .reserve(usize::try_from(total / 160).unwrap_or(usize::MAX));
         self
     }
 
@@ -195,14 +208,54 @@ impl<'p, R: Read> RosterReader<'p, R> {
         }
     }
 
-    fn read_next(&mut self) -> Result<Option<ParsedRecord>, RosterError> {
-        if !self.source.next_record(self.encoding, &mut self.record)? {
-            return Ok(None);
+    /// Reads the next record into `record`, reusing its cells, strings and problem list:
+    /// exactly what the iterator would yield next (same progress calls, same summary), but a
+    /// caller that hands the same record back each time allocates next to nothing per row.
+    /// Returns `false`, with the record emptied, at the end and from then on (also after an
+    /// error).
+    pub fn read_record(&mut self, record: &mut ParsedRecord) -> Result<bool, RosterError> {
+        if self.done {
+            record.row = 0;
+            record.cells.clear();
+            record.value = None;
+            record.problems.clear();
+            return Ok(false);
         }
-        if self.header_pending {
+        match self.read_next(record) {
+            Ok(true) => {
+                if self.summary.records.is_multiple_of(PROGRESS_EVERY) {
+                    self.report_progress();
+                }
+                Ok(true)
+            }
+            Ok(false) => {
+                self.done = true;
+                self.report_progress();
+                Ok(false)
+            }
+            Err(e) => {
+                self.done = true;
+                Err(e)
+            }
+        }
+    }
+
+    fn read_next(&mut self, out: &mut ParsedRecord) -> Result<bool, RosterError> {
+        if let Some(row) = out.value.take() {
+            self.spare = Spare::from(row);
+        }
+        out.problems.clear();
+        self.record.cells = std::mem::take(&mut out.cells);
+        loop {
+            if !self.source.next_record(self.encoding, &mut self.record)? {
+                out.row = 0;
+                return Ok(false);
+            }
+            if !self.header_pending {
+                break;
+            }
             self.header_pending = false;
             self.header = Some(self.record.cells.iter().map(|c| c.text.clone()).collect());
-            return self.read_next();
         }
         self.scratch.clear();
         let mut value = validate(
@@ -210,6 +263,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
             &self.slots,
             &self.era_codes,
             &mut self.scratch,
+            &mut self.spare,
         );
         let row = self.record.line;
         if let Some(problem) = self.check_duplicate(row, value.as_ref()) {
@@ -226,56 +280,65 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 problem,
             });
         }
-        let problems: Vec<RowError> = self
-            .scratch
-            .iter()
-            .map(|l| RowError::new(row, l.column, l.field, &l.problem))
-            .collect();
+        out.problems.extend(
+            self.scratch
+                .iter()
+                .map(|l| RowError::new(row, l.column, l.field, &l.problem)),
+        );
         self.summary.records += 1;
         if value.is_some() {
             self.summary.accepted += 1;
         } else {
             self.summary.rejected += 1;
         }
-        for p in &problems {
+        for p in &out.problems {
             *self.summary.by_code.entry(p.code).or_default() += 1;
         }
-        Ok(Some(ParsedRecord {
-            row,
-            cells: std::mem::take(&mut self.record.cells),
-            value,
-            problems,
-        }))
+        out.row = row;
+        out.cells = std::mem::take(&mut self.record.cells);
+        out.value = value;
+        self.width = out.cells.len();
+        Ok(true)
     }
 
-    /// Duplicates by 保険者番号 + 記号 + 番号 + 枝番, remembered as a 128-bit hash of the
-    /// eligibility key (番号's last 7 digits) plus a fingerprint of the full 番号: the same
-    /// fingerprint is a duplicate, a different one two people the check cannot tell apart.
-    /// Only rows whose key parsed take part; a row rejected for another reason still claims
-    /// its key, so fixing it later does not reveal a duplicate the admin was never shown.
+    /// Duplicates by 保険者番号 + 記号 + 番号 + 枝番, compared on the eligibility key (番号's
+    /// last 7 digits) and then on the full 番号: the same 番号 is a duplicate, a different one
+    /// two people the check cannot tell apart. Only rows whose key parsed take part; a row
+    /// rejected for another reason still claims its key, so fixing it later does not reveal
+    /// a duplicate the admin was never shown.
     fn check_duplicate(&mut self, row: u64, value: Option<&RosterRow>) -> Option<RowProblem> {
-        let (eligibility, fingerprint) = match value {
-            Some(v) => key_hashes(
-                v.insurer.as_str(),
-                v.symbol.as_str(),
-                &v.number,
-                v.branch.as_ref().map(|b| b.as_str()),
+        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
+        let seen = match value {
+            Some(v) => self.seen.check(
+                row32,
+                KeyParts {
+                    insurer: v.insurer.as_str(),
+                    symbol: v.symbol.as_str(),
+                    number: v.number.as_str(),
+                    eligibility: v.number.eligibility_key(),
+                    branch: v.branch.as_ref().map(|b| b.as_str()),
+                },
             ),
             None => {
                 let (insurer, symbol, number, branch) = self.key_of_rejected()?;
-                key_hashes(&insurer, &symbol, &number, branch.as_deref())
+                self.seen.check(
+                    row32,
+                    KeyParts {
+                        insurer: &insurer,
+                        symbol: &symbol,
+                        number: number.as_str(),
+                        eligibility: number.eligibility_key(),
+                        branch: branch.as_deref(),
+                    },
+                )
             }
         };
-        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
-        match self.seen.get(&eligibility) {
-            None => {
-                self.seen.insert(eligibility, (row32, fingerprint));
-                None
-            }
-            Some(&(first, fp)) if fp == fingerprint => Some(RowProblem::Duplicate {
+        match seen? {
+            Seen::New => None,
+            Seen::Duplicate(first) => Some(RowProblem::Duplicate {
                 first_row: u64::from(first),
             }),
-            Some(&(first, _)) => Some(RowProblem::EligibilityKeyCollision {
+            Seen::Collision(first) => Some(RowProblem::EligibilityKeyCollision {
                 first_row: u64::from(first),
             }),
         }
@@ -315,55 +378,16 @@ impl<R: Read> Iterator for RosterReader<'_, R> {
     type Item = Result<ParsedRecord, RosterError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        match self.read_next() {
-            Ok(Some(record)) => {
-                if self.summary.records.is_multiple_of(PROGRESS_EVERY) {
-                    self.report_progress();
-                }
-                Some(Ok(record))
-            }
-            Ok(None) => {
-                self.done = true;
-                self.report_progress();
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
+        let mut record = ParsedRecord {
+            cells: Vec::with_capacity(self.width),
+            ..ParsedRecord::default()
+        };
+        match self.read_record(&mut record) {
+            Ok(true) => Some(Ok(record)),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
         }
     }
-}
-
-/// (128-bit hash of insurer + symbol + last-7 + branch, 32-bit fingerprint of the full 番号).
-fn key_hashes(
-    insurer: &str,
-    symbol: &str,
-    number: &kencom_domain::CardNumber,
-    branch: Option<&str>,
-) -> (u128, u32) {
-    let eligibility = hash128(&(insurer, symbol, number.eligibility_key(), branch));
-    // Truncation intended: the fingerprint only tells a duplicate from a last-7 collision.
-    let fingerprint = hash64(number.as_str()) as u32;
-    (eligibility, fingerprint)
-}
-
-fn hash64<T: Hash + ?Sized>(value: &T) -> u64 {
-    // SipHash with fixed keys: deterministic across runs, so a report is reproducible.
-    let mut h = std::hash::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
-fn hash128<T: Hash + ?Sized>(value: &T) -> u128 {
-    let mut second = std::hash::DefaultHasher::new();
-    // A different prefix gives an independent second half.
-    0x6b656e636f6d_u64.hash(&mut second);
-    value.hash(&mut second);
-    (u128::from(hash64(value)) << 64) | u128::from(second.finish())
 }
 
 /// Everything a small file yields, collected: for tests and for callers that know the file is

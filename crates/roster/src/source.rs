@@ -1,15 +1,16 @@
-//! Turns a byte stream into decoded records, one at a time: CSV through the csv crate on raw
-//! bytes (safe for CP932, whose trail bytes never collide with `,` `"` CR LF), fixed width by
-//! byte offsets. Keeps the original cells for the error report; knows nothing of validation.
+//! Turns a byte stream into decoded records, one at a time: CSV through `split` on raw bytes
+//! (safe for CP932, whose trail bytes never collide with `,` `"` CR LF), fixed width by byte
+//! offsets. Keeps the original cells for the error report; knows nothing of validation.
+//! Decodes into the cells it is given, reusing their strings, so a caller that hands the same
+//! record back allocates nothing per row.
 
-use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
-use std::sync::{Arc, Mutex};
 
-use crate::encoding::RosterEncoding;
+use crate::encoding::{utf8, RosterEncoding};
 use crate::error::RosterError;
 use crate::field::Field;
 use crate::mapping::{ColumnMapping, FixedWidthLayout, RosterFormat};
+use crate::split::{Split, Splitter};
 
 /// One decoded cell of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,10 +49,7 @@ impl FieldSlots {
 
 pub(crate) enum Source<R: Read> {
     Csv {
-        reader: csv::Reader<LineIndex<R>>,
-        record: csv::ByteRecord,
-        newlines: Arc<Mutex<VecDeque<BreakRun>>>,
-        lines_before: u64,
+        splitter: Splitter<R>,
     },
     Fixed {
         reader: BufReader<R>,
@@ -65,28 +63,12 @@ pub(crate) enum Source<R: Read> {
 impl<R: Read> Source<R> {
     pub fn new(input: R, format: &RosterFormat) -> Result<(Self, FieldSlots), RosterError> {
         match format {
-            RosterFormat::Csv(mapping) => {
-                let newlines = Arc::new(Mutex::new(VecDeque::new()));
-                let input = LineIndex {
-                    inner: input,
-                    offset: 0,
-                    in_run: false,
-                    pending_cr: false,
-                    runs: Arc::clone(&newlines),
-                };
-                Ok((
-                    Self::Csv {
-                        reader: csv::ReaderBuilder::new()
-                            .has_headers(false)
-                            .flexible(true)
-                            .from_reader(input),
-                        record: csv::ByteRecord::new(),
-                        newlines,
-                        lines_before: 0,
-                    },
-                    csv_slots(mapping)?,
-                ))
-            }
+            RosterFormat::Csv(mapping) => Ok((
+                Self::Csv {
+                    splitter: Splitter::new(input),
+                },
+                csv_slots(mapping)?,
+            )),
             RosterFormat::FixedWidth(layout) => {
                 let slots = fixed_slots(layout)?;
                 Ok((
@@ -106,43 +88,64 @@ impl<R: Read> Source<R> {
     /// Bytes consumed so far (excluding anything the caller consumed before).
     pub fn bytes_read(&self) -> u64 {
         match self {
-            Self::Csv { reader, .. } => reader.position().byte(),
+            Self::Csv { splitter, .. } => splitter.bytes_read(),
             Self::Fixed { bytes, .. } => *bytes,
         }
     }
 
-    /// The next record, or `None` at the end.
+    /// Reads the next record into `out`, reusing its cells; `false` at the end.
     pub fn next_record(
         &mut self,
         encoding: RosterEncoding,
         out: &mut RawRecord,
     ) -> Result<bool, RosterError> {
-        out.cells.clear();
         out.encoding = encoding;
+        let mut cells = CellWriter {
+            cells: &mut out.cells,
+            len: 0,
+        };
         match self {
-            Self::Csv {
-                reader,
-                record,
-                newlines,
-                lines_before,
-            } => {
-                if !reader.read_byte_record(record)? {
+            Self::Csv { splitter } => {
+                let Some((number, split)) = splitter.next()? else {
+                    out.cells.clear();
                     return Ok(false);
-                }
-                let start = record.position().map_or(0, |p| p.byte());
-                // The csv crate may place a record's start on the line break before it (the
-                // LF of a CR LF, or a skipped blank line); every break run that begins at or
-                // before `start` therefore precedes the record's first byte.
-                let mut queue = newlines.lock().unwrap_or_else(|e| e.into_inner());
-                while queue.front().is_some_and(|run| run.start <= start) {
-                    if let Some(run) = queue.pop_front() {
-                        *lines_before += run.newlines;
+                };
+                out.line = number;
+                match split {
+                    Split::Plain(bytes, ends) => {
+                        let utf8_line = if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
+                            utf8(bytes)
+                        } else {
+                            None
+                        };
+                        let mut start = 0;
+                        match utf8_line {
+                            // Text already: the cells are slices of it (`,` is ASCII, so
+                            // every cut is a character boundary).
+                            Some(text) => {
+                                for &end in ends {
+                                    cells.next().text.push_str(&text[start..end]);
+                                    start = end + 1;
+                                }
+                            }
+                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell
+                            // (no CP932 character contains the byte `,`), so a bad cell is
+                            // reported on its own.
+                            None => {
+                                for &end in ends {
+                                    cells.decode(encoding, &bytes[start..end]);
+                                    start = end + 1;
+                                }
+                            }
+                        }
+                    }
+                    Split::Quoted(fields) => {
+                        for field in fields.iter() {
+                            cells.decode(encoding, field);
+                        }
                     }
                 }
-                out.line = *lines_before + 1;
-                for (i, bytes) in record.iter().enumerate() {
-                    out.cells.push(decode_cell(encoding, bytes, i + 1));
-                }
+                cells.finish();
                 Ok(true)
             }
             Self::Fixed {
@@ -164,6 +167,7 @@ impl<R: Read> Source<R> {
                     }
                 };
                 if n == 0 {
+                    out.cells.clear();
                     return Ok(false);
                 }
                 *bytes += n as u64;
@@ -183,92 +187,73 @@ impl<R: Read> Source<R> {
                 for f in &layout.fields {
                     let start = f.start.min(buf.len());
                     let end = f.start.saturating_add(f.len).min(buf.len());
-                    let mut cell = decode_cell(encoding, &buf[start..end], f.start + 1);
-                    cell.text = trim_padding(&cell.text).to_string();
-                    out.cells.push(cell);
+                    let cell = cells.decode(encoding, &buf[start..end]);
+                    cell.column = f.start + 1;
+                    let len = trim_padding(&cell.text).len();
+                    let from = cell.text.len() - cell.text.trim_start_matches(is_padding).len();
+                    cell.text.truncate(from + len);
+                    cell.text.drain(..from);
                 }
+                cells.finish();
                 return Ok(true);
             },
         }
     }
 }
 
-/// A maximal run of CR and LF bytes: where it starts and how many LFs (lines) it holds.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BreakRun {
-    start: u64,
-    newlines: u64,
+/// Fills a record's cells in order, reusing the strings already there.
+struct CellWriter<'a> {
+    cells: &'a mut Vec<Cell>,
+    len: usize,
 }
 
-/// Records every run of line breaks that passes through, so a record's exact line number can
-/// be computed from its start byte. The csv crate's own line counter is off by one after
-/// CR LF and blank lines. The queue holds only the csv read-ahead window (8 KiB).
-pub(crate) struct LineIndex<R> {
-    inner: R,
-    offset: u64,
-    in_run: bool,
-    pending_cr: bool,
-    runs: Arc<Mutex<VecDeque<BreakRun>>>,
-}
-
-impl<R: Read> Read for LineIndex<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
-        for (i, &b) in buf[..n].iter().enumerate() {
-            let is_break = b == b'\n' || b == b'\r';
-            if !is_break {
-                if self.pending_cr {
-                    // A lone CR ends a line too (classic Mac files; the csv crate agrees).
-                    if let Some(run) = runs.back_mut() {
-                        run.newlines += 1;
-                    }
-                    self.pending_cr = false;
-                }
-                self.in_run = false;
-                continue;
-            }
-            if !self.in_run {
-                runs.push_back(BreakRun {
-                    start: self.offset + i as u64,
-                    newlines: 0,
-                });
-                self.in_run = true;
-            }
-            if let Some(run) = runs.back_mut() {
-                if b == b'\n' {
-                    // CR LF is one line break; a CR before another CR was a lone one.
-                    run.newlines += 1;
-                    self.pending_cr = false;
-                } else {
-                    run.newlines += u64::from(self.pending_cr);
-                    self.pending_cr = true;
-                }
-            }
+impl CellWriter<'_> {
+    /// The next cell, emptied, numbered as the next CSV column.
+    fn next(&mut self) -> &mut Cell {
+        self.len += 1;
+        if self.cells.len() < self.len {
+            self.cells.push(Cell {
+                text: String::new(),
+                undecodable: None,
+                column: self.len,
+            });
         }
-        self.offset += n as u64;
-        Ok(n)
+        let cell = &mut self.cells[self.len - 1];
+        cell.text.clear();
+        cell.undecodable = None;
+        cell.column = self.len;
+        cell
     }
-}
 
-fn decode_cell(encoding: RosterEncoding, bytes: &[u8], column: usize) -> Cell {
-    match encoding.decode(bytes) {
-        Ok(text) => Cell {
-            text,
-            undecodable: None,
-            column,
-        },
-        Err(lossy) => Cell {
-            text: lossy,
-            undecodable: Some(bytes.iter().map(|b| format!("{b:02X}")).collect()),
-            column,
-        },
+    /// The next cell holding `bytes` decoded; undecodable bytes are kept in hex.
+    fn decode(&mut self, encoding: RosterEncoding, bytes: &[u8]) -> &mut Cell {
+        let cell = self.next();
+        if !encoding.decode_into(bytes, &mut cell.text) {
+            cell.undecodable = Some(bytes.iter().map(|b| format!("{b:02X}")).collect());
+        }
+        cell
+    }
+
+    /// Drops cells left over from a longer earlier record.
+    fn finish(self) {
+        self.cells.truncate(self.len);
     }
 }
 
 /// Blanks that pad a value: ASCII space and U+3000 (kanji fields of host exports).
 pub(crate) fn trim_padding(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\u{3000}')
+    let b = s.as_bytes();
+    // Most values have no padding: a value that neither starts nor ends with a space or a
+    // U+3000 (E3 80 80) is returned without walking its characters.
+    let padded = |edge: Option<&u8>| matches!(edge, Some(b' ' | 0xE3 | 0x80));
+    if !padded(b.first()) && !padded(b.last()) {
+        return s;
+    }
+    s.trim_matches(is_padding)
+}
+
+fn is_padding(c: char) -> bool {
+    c == ' ' || c == '\u{3000}'
 }
 
 fn csv_slots(mapping: &ColumnMapping) -> Result<FieldSlots, RosterError> {

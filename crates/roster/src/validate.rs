@@ -1,7 +1,9 @@
 //! Per-row rules: each field through the domain crate's parser (check digit, 番号, 枝番, kana,
 //! 和暦 and era codes), then the checks across fields (flags, dates, relationship). Collects
 //! every problem of a row rather than stopping at the first, so the admin fixes a row once.
-//! Duplicates need the whole file and live in `reader`.
+//! Duplicates need the whole file and live in `reader`. The accepted row is built in the
+//! previous row's strings when the reader has them (`Spare`), so a streaming caller does not
+//! allocate a row per record.
 
 use chrono::NaiveDate;
 use kencom_domain::{
@@ -9,11 +11,66 @@ use kencom_domain::{
     EraCodeMap, InsurerNumber, KanaError,
 };
 
-use crate::encoding::{classify, CharClass};
+use crate::encoding::{all_standard, classify, CharClass};
 use crate::field::Field;
 use crate::issue::RowProblem;
 use crate::row::{Relationship, RosterRow, Sex};
 use crate::source::{trim_padding, FieldSlots, RawRecord};
+
+/// The parts of an earlier row that a new one can be built in: strings to overwrite, and
+/// identifiers to keep when the new row has the same text (a roster repeats its insurer, and
+/// a household its 記号 and 番号).
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    insurer: Option<InsurerNumber>,
+    symbol: Option<CardSymbol>,
+    number: Option<CardNumber>,
+    branch: Option<CardBranch>,
+    kanji_name: String,
+    kana_name: String,
+    relation_name: String,
+    postal_code: String,
+    address: String,
+}
+
+impl From<RosterRow> for Spare {
+    fn from(row: RosterRow) -> Self {
+        Self {
+            insurer: Some(row.insurer),
+            symbol: Some(row.symbol),
+            number: Some(row.number),
+            branch: row.branch,
+            kanji_name: row.kanji_name,
+            kana_name: row.kana_name,
+            relation_name: row.relation_name,
+            postal_code: row.postal_code.unwrap_or_default(),
+            address: row.address,
+        }
+    }
+}
+
+/// `parse(text)`, or the spare identifier when it already is exactly `text`. Sound because
+/// every identifier parser maps its own output to itself (checked in `tests/reuse.rs`):
+/// normalised text parses to the same value.
+fn reuse_or_parse<T, E>(
+    spare: &mut Option<T>,
+    text: &str,
+    as_str: fn(&T) -> &str,
+    parse: fn(&str) -> Result<T, E>,
+) -> Result<T, E> {
+    match spare.take() {
+        Some(value) if as_str(&value) == text => Ok(value),
+        _ => parse(text),
+    }
+}
+
+/// `text` in the spare string's buffer.
+fn reuse_string(spare: &mut String, text: &str) -> String {
+    let mut s = std::mem::take(spare);
+    s.clear();
+    s.push_str(text);
+    s
+}
 
 /// A problem with where it was found.
 #[derive(Debug, Clone)]
@@ -62,7 +119,7 @@ impl<'a> RowCheck<'a> {
 
     /// Reports every character outside JIS X 0208 or the roster rules, unchanged.
     fn characters(&mut self, field: Field, value: &str) {
-        if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_control()) {
+        if all_standard(value) {
             return;
         }
         for (i, ch) in value.chars().enumerate() {
@@ -89,6 +146,7 @@ pub(crate) fn validate(
     slots: &FieldSlots,
     era_codes: &EraCodeMap,
     problems: &mut Vec<Located>,
+    spare: &mut Spare,
 ) -> Option<RosterRow> {
     let start = problems.len();
     for cell in &record.cells {
@@ -125,16 +183,23 @@ pub(crate) fn validate(
     };
 
     let insurer = c.required(Field::InsurerNumber).and_then(|v| {
-        InsurerNumber::parse(v)
-            .map_err(|e| c.report(Field::InsurerNumber, RowProblem::Insurer(e)))
-            .ok()
+        reuse_or_parse(
+            &mut spare.insurer,
+            v,
+            InsurerNumber::as_str,
+            InsurerNumber::parse,
+        )
+        .map_err(|e| c.report(Field::InsurerNumber, RowProblem::Insurer(e)))
+        .ok()
     });
     let symbol = c.value(Field::Symbol).and_then(|v| {
         c.characters(Field::Symbol, v);
-        card(&mut c, Field::Symbol, CardSymbol::parse(v))
+        let parsed = reuse_or_parse(&mut spare.symbol, v, CardSymbol::as_str, CardSymbol::parse);
+        card(&mut c, Field::Symbol, parsed)
     });
     let number = c.required(Field::Number).and_then(|v| {
-        let n = card(&mut c, Field::Number, CardNumber::parse(v))?;
+        let parsed = reuse_or_parse(&mut spare.number, v, CardNumber::as_str, CardNumber::parse);
+        let n = card(&mut c, Field::Number, parsed)?;
         if n.as_str().len() >= 8 {
             let len = n.as_str().len();
             c.report(Field::Number, RowProblem::NumberLong { len });
@@ -144,7 +209,11 @@ pub(crate) fn validate(
     let branch = match c.value(Field::Branch) {
         None => None,
         Some("") => Some(None),
-        Some(v) => card(&mut c, Field::Branch, CardBranch::parse(v)).map(Some),
+        Some(v) => {
+            let parsed =
+                reuse_or_parse(&mut spare.branch, v, CardBranch::as_str, CardBranch::parse);
+            card(&mut c, Field::Branch, parsed).map(Some)
+        }
     };
     let kanji_name = text(&mut c, Field::KanjiName);
     let kana_name = c.required(Field::KanaName).and_then(|v| kana(&mut c, v));
@@ -175,9 +244,9 @@ pub(crate) fn validate(
     let lost_on = optional_date(&mut c, Field::LostOn, era_codes);
     let voluntary = flag(&mut c, Field::VoluntaryContinuation);
     let retiree = flag(&mut c, Field::SpecialRetiree);
-    let postal_code = postal(&mut c);
+    let postal_code = postal(&mut c, &mut spare.postal_code);
     let address = text(&mut c, Field::Address);
-    if address.as_deref() == Some("") {
+    if address == Some("") {
         c.report(Field::Address, RowProblem::AddressMissing);
     }
 
@@ -194,7 +263,7 @@ pub(crate) fn validate(
             );
         }
     }
-    if let (Some(rel), Some(name)) = (relationship, relation_name.as_deref()) {
+    if let (Some(rel), Some(name)) = (relationship, relation_name) {
         let says_self = name == "本人";
         let mismatch = match rel {
             Relationship::Dependent => says_self,
@@ -238,18 +307,18 @@ pub(crate) fn validate(
         symbol: symbol?,
         number: number?,
         branch: branch?,
-        kanji_name: kanji_name?,
-        kana_name: kana_name?,
+        kanji_name: reuse_string(&mut spare.kanji_name, kanji_name?),
+        kana_name: reuse_string(&mut spare.kana_name, kana_name?),
         sex: sex?,
         birth_date: birth_date?,
         relationship: relationship?,
-        relation_name: relation_name?,
+        relation_name: reuse_string(&mut spare.relation_name, relation_name?),
         acquired_on: acquired_on?,
         lost_on: lost_on?,
         voluntary_continuation: voluntary?,
         special_retiree: retiree?,
         postal_code: postal_code?,
-        address: address?,
+        address: reuse_string(&mut spare.address, address?),
     })
 }
 
@@ -264,16 +333,38 @@ fn card<T>(
 }
 
 /// A free-text field: kept as written, unusual characters reported.
-fn text(c: &mut RowCheck<'_>, field: Field) -> Option<String> {
+fn text<'a>(c: &mut RowCheck<'a>, field: Field) -> Option<&'a str> {
     let v = c.value(field)?;
     c.characters(field, v);
-    Some(v.to_owned())
+    Some(v)
 }
 
 /// カナ氏名: must be full-width katakana (half-width kana and hiragana are errors, reported
 /// with the character); spaces and small kana are warnings, because the eligibility key folds
 /// them but the admin should know the roster differs from what members type.
-fn kana(c: &mut RowCheck<'_>, v: &str) -> Option<String> {
+fn kana<'a>(c: &mut RowCheck<'_>, v: &'a str) -> Option<&'a str> {
+    // Nearly every name is katakana without blanks, which `check_katakana_name` accepts as
+    // it is: one pass finds its first small kana, if any. Anything else takes the full path.
+    let mut small = None;
+    let plain = !v.is_empty()
+        && v.chars().enumerate().all(|(i, ch)| {
+            if is_small_kana(ch) {
+                small = small.or(Some((i, ch)));
+            }
+            matches!(ch, '\u{30A1}'..='\u{30FA}' | 'ー' | 'ヽ' | 'ヾ' | '・')
+        });
+    if plain {
+        if let Some((i, ch)) = small {
+            c.report(
+                Field::KanaName,
+                RowProblem::KanaSmall {
+                    ch,
+                    position: i + 1,
+                },
+            );
+        }
+        return Some(v);
+    }
     if let Err(e) = check_katakana_name(v) {
         // Report every half-width character, not only the first: a half-width name is the
         // classic legacy-export mistake and the report must show what to fix.
@@ -295,12 +386,7 @@ fn kana(c: &mut RowCheck<'_>, v: &str) -> Option<String> {
     if let Some(i) = v.chars().position(|ch| ch == ' ' || ch == '\u{3000}') {
         c.report(Field::KanaName, RowProblem::KanaSpace { position: i + 1 });
     }
-    if let Some((i, ch)) = v.chars().enumerate().find(|(_, ch)| {
-        matches!(
-            ch,
-            'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
-        )
-    }) {
+    if let Some((i, ch)) = v.chars().enumerate().find(|&(_, ch)| is_small_kana(ch)) {
         c.report(
             Field::KanaName,
             RowProblem::KanaSmall {
@@ -309,18 +395,25 @@ fn kana(c: &mut RowCheck<'_>, v: &str) -> Option<String> {
             },
         );
     }
-    Some(v.to_owned())
+    Some(v)
+}
+
+fn is_small_kana(ch: char) -> bool {
+    matches!(
+        ch,
+        'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+    )
 }
 
 /// 西暦 or 和暦 via `parse_date`; a bare 7-digit value is an era-coded date ("3350101") read
 /// with the file's era-code mapping.
 fn date(c: &mut RowCheck<'_>, field: Field, v: &str, era_codes: &EraCodeMap) -> Option<NaiveDate> {
-    let is_era_coded = v.chars().count() == 7
-        && v.chars()
-            .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch));
     if let Some(d) = iso_date(v) {
         return Some(d);
     }
+    let is_era_coded = v.chars().count() == 7
+        && v.chars()
+            .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch));
     let parsed = if is_era_coded {
         parse_era_coded_compact(v, era_codes)
     } else {
@@ -374,13 +467,14 @@ fn flag(c: &mut RowCheck<'_>, field: Field) -> Option<bool> {
 
 /// 郵便番号: "1000013", "100-0013", full-width digits and a leading 〒 are accepted and
 /// normalised to 7 ASCII digits; anything else is a warning (the row is still imported).
-fn postal(c: &mut RowCheck<'_>) -> Option<Option<String>> {
+fn postal(c: &mut RowCheck<'_>, spare: &mut String) -> Option<Option<String>> {
     let v = c.value(Field::PostalCode)?;
     if v.is_empty() {
         c.report(Field::PostalCode, RowProblem::PostalMissing);
         return Some(None);
     }
-    let mut digits = String::with_capacity(7);
+    let mut digits = reuse_string(spare, "");
+    digits.reserve(7);
     let mut ok = true;
     for ch in v.trim_start_matches('〒').chars() {
         match ch {

@@ -1,0 +1,169 @@
+//! `RosterReader::read_record` reuses one record's strings from row to row, and keeps an
+//! identifier of the previous row when the next row has the same text. Both must be
+//! invisible: the same records, problems, summary and progress as the iterator, and an
+//! identifier kept only where parsing its text again would give the same value.
+
+use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
+use kencom_roster::{Field, ParseOptions, ParsedRecord, Progress, RosterEncoding, RosterReader};
+use proptest::prelude::*;
+
+/// Characters the identifier parsers treat specially: both digit widths, blanks, every dash
+/// look-alike, letters of both cases and widths, kana of both widths, circled digits, kanji.
+const TRICKY: &[char] = &[
+    '0', '1', '7', '９', '０', ' ', '\u{3000}', '\t', '-', '‐', '−', 'ー', 'ｰ', '－', '〜', '～',
+    '~', 'a', 'Z', 'ａ', 'Ｚ', 'ｶ', 'ﾞ', 'カ', '①', '㈱', '東', '﨑', '.', '/',
+];
+
+fn tricky_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TRICKY), 0..12).prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// What the reader's shortcut relies on: the text of a parsed identifier parses to the
+    /// same identifier.
+    #[test]
+    fn identifier_parsers_map_their_output_to_itself(text in tricky_text(), digits in "[0-9]{1,22}") {
+        for input in [text.as_str(), digits.as_str()] {
+            if let Ok(v) = InsurerNumber::parse(input) {
+                prop_assert_eq!(InsurerNumber::parse(v.as_str()), Ok(v.clone()));
+            }
+            if let Ok(v) = CardSymbol::parse(input) {
+                prop_assert_eq!(CardSymbol::parse(v.as_str()), Ok(v.clone()));
+            }
+            if let Ok(v) = CardNumber::parse(input) {
+                prop_assert_eq!(CardNumber::parse(v.as_str()), Ok(v.clone()));
+            }
+            if let Ok(v) = CardBranch::parse(input) {
+                prop_assert_eq!(CardBranch::parse(v.as_str()), Ok(v.clone()));
+            }
+        }
+    }
+}
+
+/// One cell per field, mostly valid, sometimes not, sometimes quoted; rows of varying width.
+fn row() -> impl Strategy<Value = String> {
+    let pick = |options: &'static [&'static str]| prop::sample::select(options);
+    (
+        (
+            pick(&["06133425", "06133425", "０６１３３４２５", "06133426", ""]),
+            pick(&["12", "12", "A1", "", "東京", "ａ－１"]),
+            pick(&["3456", "3457", "11234567", "21234567", "12a4", ""]),
+            pick(&["00", "01", "", "1"]),
+            pick(&["山田太郎", "髙橋①", "", "ﾔﾏﾀﾞ"]),
+            pick(&[
+                "ヤマダタロウ",
+                "ショウ",
+                "ヤマダ　タロウ",
+                "ﾔﾏﾀﾞ",
+                "やまだ",
+                "",
+            ]),
+        ),
+        (
+            pick(&["1", "2", "男", "3", ""]),
+            pick(&["1980-04-01", "S55.4.1", "3550401", "1980-02-30", ""]),
+            pick(&["1", "2", "本人", "9"]),
+            pick(&["本人", "妻", "", "長男"]),
+            pick(&["2002-04-01", "", "1970-01-01"]),
+            pick(&["", "2001-04-01"]),
+        ),
+        (
+            pick(&["0", "1", "Y"]),
+            pick(&["0", "1"]),
+            pick(&["100-0013", "1000013", "", "〒１００－００１３", "10-00013"]),
+            pick(&["東京都千代田区", "", "\"東京都,港区\"", "\"大阪\r\n北区\""]),
+            0usize..=17,
+            prop::bool::ANY,
+        ),
+    )
+        .prop_map(
+            |((a, b, c, d, e, f), (g, h, i, j, k, l), (m, n, o, p, width, quote))| {
+                let cells = [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, "extra"];
+                let width = if width == 0 { 16 } else { width };
+                cells[..width]
+                    .iter()
+                    .map(|c| {
+                        if quote && !c.starts_with('"') {
+                            format!("\"{c}\"")
+                        } else {
+                            (*c).to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            },
+        )
+}
+
+fn read_both(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let total = bytes.len() as u64;
+    let mut by_iterator: Vec<Progress> = Vec::new();
+    let mut iterator = RosterReader::new(bytes, &ParseOptions::default())
+        .unwrap()
+        .with_total_bytes(total)
+        .on_progress(|p| by_iterator.push(p));
+    let expected: Vec<ParsedRecord> = iterator.by_ref().map(Result::unwrap).collect();
+    let expected_summary = iterator.summary().clone();
+    drop(iterator);
+
+    let mut by_reuse: Vec<Progress> = Vec::new();
+    let mut reader = RosterReader::new(bytes, &ParseOptions::default())
+        .unwrap()
+        .with_total_bytes(total)
+        .on_progress(|p| by_reuse.push(p));
+    let mut record = ParsedRecord::default();
+    for e in &expected {
+        prop_assert!(reader.read_record(&mut record).unwrap());
+        prop_assert_eq!(record.row, e.row);
+        prop_assert_eq!(&record.cells, &e.cells);
+        prop_assert_eq!(&record.value, &e.value);
+        prop_assert_eq!(&record.problems, &e.problems);
+    }
+    prop_assert!(!reader.read_record(&mut record).unwrap(), "then the end");
+    prop_assert!(
+        !reader.read_record(&mut record).unwrap(),
+        "and it stays there"
+    );
+    prop_assert_eq!(reader.summary(), &expected_summary);
+    drop(reader);
+    prop_assert_eq!(by_reuse, by_iterator);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any mix of accepted, warned, rejected, short, quoted and duplicate rows: reading into
+    /// one reused record gives what the iterator gives.
+    #[test]
+    fn read_record_yields_what_the_iterator_yields(
+        rows in prop::collection::vec(row(), 0..60),
+        sjis in prop::bool::ANY,
+    ) {
+        let header = Field::STANDARD_ORDER.map(Field::header_ja).join(",");
+        let text = format!("{header}\r\n{}\r\n", rows.join("\r\n"));
+        let encoding = if sjis { RosterEncoding::ShiftJis } else { RosterEncoding::Utf8 };
+        read_both(&encoding.encode(&text).unwrap())?;
+    }
+}
+
+#[test]
+fn progress_matches_over_many_rows() {
+    // More than one progress interval (4,096 records), with a rejected row now and then.
+    let rows: String = (0..10_000)
+        .map(|i| {
+            let insurer = if i % 997 == 0 { "06133426" } else { "06133425" };
+            format!(
+                "{insurer},,{},00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,東京都\n",
+                i / 2
+            )
+        })
+        .collect();
+    let text = format!(
+        "{}\n{rows}",
+        Field::STANDARD_ORDER.map(Field::header_ja).join(",")
+    );
+    read_both(text.as_bytes()).unwrap();
+}
