@@ -3,7 +3,8 @@
 //! test below keeps them in step (the TS side is generated from that table).
 use crate::host::AppHost;
 use kencom_api::operator::{
-    InsurerView, MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
+    AuditPage, AuditQueryParams, AuditVerification, InsurerView, MemberDetail, MemberPage,
+    MemberSearchQuery, PendingPostcard, PrintRunView,
 };
 use kencom_desk_core::updates::{UpdateInfo, UpdateProgress};
 use kencom_desk_core::views::*;
@@ -244,6 +245,16 @@ async fn set_postcard_printing(
 }
 
 #[tauri::command]
+async fn audit_page(desk: DeskState<'_>, query: AuditQueryParams) -> R<AuditPage> {
+    desk.audit_page(query).await
+}
+
+#[tauri::command]
+async fn verify_audit(desk: DeskState<'_>) -> R<AuditVerification> {
+    desk.verify_audit().await
+}
+
+#[tauri::command]
 async fn search_members(desk: DeskState<'_>, query: MemberSearchQuery) -> R<MemberPage> {
     desk.search_members(query).await
 }
@@ -335,6 +346,8 @@ registered![
     add_whitelist,
     delete_whitelist,
     set_postcard_printing,
+    audit_page,
+    verify_audit,
     search_members,
     member_detail,
     first_paint,

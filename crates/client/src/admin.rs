@@ -1,5 +1,6 @@
-//! Calls of insurer administrators and supervisors: print runs (はがき印刷) and the
-//! union's settings (maintenance windows, IP whitelist, where postcards are printed).
+//! Calls of insurer administrators and supervisors: print runs (はがき印刷), the union's
+//! settings (maintenance windows, IP whitelist, where postcards are printed) and the
+//! audit log.
 //! Kept apart from the help desk's calls in `endpoints.rs`.
 use crate::error::ClientError;
 use crate::http::CentralClient;
@@ -88,6 +89,25 @@ impl CentralClient {
             Some(key),
         )
         .await
+    }
+
+    /// A page of the audit log (supervisors).
+    pub async fn audit(&self, token: &str, q: &AuditQueryParams) -> R<AuditPage> {
+        self.send(
+            Method::GET,
+            "/operator/audit",
+            Some(token),
+            Some(q),
+            None::<&()>,
+            None,
+        )
+        .await
+    }
+
+    /// Verify the audit log's hash chain (supervisors).
+    pub async fn verify_audit(&self, token: &str) -> R<AuditVerification> {
+        self.admin::<(), _>(Method::GET, "/operator/audit/verify", token, None, None)
+            .await
     }
 
     /// Insurers in scope.

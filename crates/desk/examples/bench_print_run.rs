@@ -143,7 +143,10 @@ async fn main() {
     let sample = Postcard {
         postal_code: "100-0013".into(),
         postal_code_catch_all: false,
-        address: vec!["東京都千代田区霞が関1丁目3番2号".into(), "郵便プラザ503室".into()],
+        address: vec![
+            "東京都千代田区霞が関1丁目3番2号".into(),
+            "郵便プラザ503室".into(),
+        ],
         name: "電機 一郎".into(),
         code: "K7MN4PQR8XYZ".into(),
         sender: Sender {
@@ -163,7 +166,10 @@ async fn main() {
     .unwrap();
     let baseline = started.elapsed().as_secs_f64();
 
-    println!("print run of {} postcards through the desk (create + fetch + PDF):", saved.cards.len());
+    println!(
+        "print run of {} postcards through the desk (create + fetch + PDF):",
+        saved.cards.len()
+    );
     println!(
         "  ours      {ours:>7.2} s  ({} pages, {:.1} MB, {} skipped)",
         saved.pages,

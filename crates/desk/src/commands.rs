@@ -10,7 +10,8 @@ use crate::app_info::AppInfo;
 use crate::updates::{UpdateInfo, UpdateProgress};
 use crate::views::*;
 use kencom_api::operator::{
-    InsurerView, MemberDetail, MemberPage, MemberSearchQuery, PendingPostcard, PrintRunView,
+    AuditPage, AuditQueryParams, AuditVerification, InsurerView, MemberDetail, MemberPage,
+    MemberSearchQuery, PendingPostcard, PrintRunView,
 };
 use ts_rs::{Config, ExportError, TS};
 
@@ -181,6 +182,10 @@ desk_commands! {
     fn delete_whitelist(insurer_id: i64, entry_id: i64) -> InsurerView;
     /// Where reissue postcards are printed (desk or print runs).
     fn set_postcard_printing(insurer_id: i64, desk_prints: bool) -> InsurerView;
+    /// 監査ログ: a page of the audit log (supervisors).
+    fn audit_page(query: AuditQueryParams) -> AuditPage;
+    /// Verify the audit log's hash chain.
+    fn verify_audit() -> AuditVerification;
     /// Search members (masked, paginated).
     fn search_members(query: MemberSearchQuery) -> MemberPage;
     /// A member with timeline (audited).

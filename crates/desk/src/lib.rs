@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod app_info;
+mod audit;
 pub mod bindings;
 pub mod cases;
 pub mod commands;

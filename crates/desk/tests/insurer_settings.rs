@@ -79,3 +79,43 @@ async fn an_admin_manages_maintenance_whitelist_and_printing_of_their_union_only
     assert!(desk.set_postcard_printing(other, true).await.is_err());
     assert!(desk.add_whitelist(other, "192.0.2.1".into()).await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_reads_and_verifies_the_audit_log_an_agent_cannot() {
+    let central = Central::start().await;
+    let (desk, _host) = desk();
+    desk.sign_in(sign_in_input(&central, "super01"))
+        .await
+        .unwrap();
+    let page = desk
+        .audit_page(kencom_api::operator::AuditQueryParams {
+            action: Some("operator.login".into()),
+            per_page: Some(5),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(page.total >= 1, "the supervisor's own sign-in is audited");
+    assert!(page.items.iter().all(|e| e.action == "operator.login"));
+    let bad = desk
+        .audit_page(kencom_api::operator::AuditQueryParams {
+            per_page: Some(500),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.field.as_deref(), Some("perPage"));
+    let v = desk.verify_audit().await.unwrap();
+    assert!(v.ok && v.checked > 0, "{v:?}");
+
+    let (agent, _h) = desk_for_agent(&central).await;
+    assert!(agent.verify_audit().await.is_err());
+}
+
+async fn desk_for_agent(
+    central: &Central,
+) -> (kencom_desk_core::Desk, std::sync::Arc<support::TestHost>) {
+    let (d, h) = desk();
+    d.sign_in(sign_in_input(central, "agent02")).await.unwrap();
+    (d, h)
+}

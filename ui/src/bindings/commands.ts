@@ -1,6 +1,9 @@
 // Generated from crates/desk/src/commands.rs by `cargo xtask bindings`. Do not edit.
 import type { ActionOutcome } from "./ActionOutcome";
 import type { AppInfo } from "./AppInfo";
+import type { AuditPage } from "./AuditPage";
+import type { AuditQueryParams } from "./AuditQueryParams";
+import type { AuditVerification } from "./AuditVerification";
 import type { CaseDetail } from "./CaseDetail";
 import type { CaseList } from "./CaseList";
 import type { DeskStatus } from "./DeskStatus";
@@ -100,6 +103,10 @@ export function makeCommands(invoke: Invoke) {
     deleteWhitelist: (insurerId: number, entryId: number): Promise<InsurerView> => invoke<InsurerView>("delete_whitelist", { insurerId, entryId }),
     /** Where reissue postcards are printed (desk or print runs). */
     setPostcardPrinting: (insurerId: number, deskPrints: boolean): Promise<InsurerView> => invoke<InsurerView>("set_postcard_printing", { insurerId, deskPrints }),
+    /** 監査ログ: a page of the audit log (supervisors). */
+    auditPage: (query: AuditQueryParams): Promise<AuditPage> => invoke<AuditPage>("audit_page", { query }),
+    /** Verify the audit log's hash chain. */
+    verifyAudit: (): Promise<AuditVerification> => invoke<AuditVerification>("verify_audit", {}),
     /** Search members (masked, paginated). */
     searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
     /** A member with timeline (audited). */

@@ -23,7 +23,7 @@ export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
   roster: 6,
   postcards: null,
   insurer: null,
-  audit: 3,
+  audit: null,
   settings: null,
 };
 

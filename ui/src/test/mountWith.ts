@@ -73,6 +73,8 @@ export function fakeCommands(
       throw new Error("markPrintRun not faked");
     },
     insurers: async () => [],
+    auditPage: async () => ({ items: [], total: 0, page: 1, per_page: 50 }),
+    verifyAudit: async () => ({ ok: true, checked: 0, first_bad_seq: null }),
     addMaintenance: async () => {
       throw new Error("addMaintenance not faked");
     },
