@@ -573,6 +573,8 @@ impl Desk {
                     rows.push(wire(&row));
                     if !record.problems.is_empty() {
                         warned += 1;
+                        // The report tells rejected from warned by the value's presence.
+                        record.value = Some(row);
                     }
                 }
                 None => {
