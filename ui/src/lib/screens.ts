@@ -4,7 +4,15 @@
 
 import type { Role } from "../bindings/Role";
 
-export const SCREENS = ["inquiries", "members", "roster", "postcards", "audit", "settings"] as const;
+export const SCREENS = [
+  "inquiries",
+  "members",
+  "roster",
+  "sync",
+  "postcards",
+  "audit",
+  "settings",
+] as const;
 
 export type ScreenId = (typeof SCREENS)[number];
 
@@ -12,7 +20,8 @@ export type ScreenId = (typeof SCREENS)[number];
 export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
   inquiries: null,
   members: null,
-  roster: 6,
+  roster: null,
+  sync: null,
   postcards: null,
   audit: 3,
   settings: null,
@@ -27,9 +36,9 @@ export function isScreenId(value: string): value is ScreenId {
  * UI only avoids showing an agent what would be refused (and an insurer admin member data).
  */
 const BY_ROLE: Readonly<Record<Role, readonly ScreenId[]>> = {
-  agent: ["inquiries", "members", "settings"],
-  supervisor: ["inquiries", "members", "audit", "settings"],
-  insurer_admin: ["roster", "postcards", "settings"],
+  agent: ["inquiries", "members", "sync", "settings"],
+  supervisor: ["inquiries", "members", "sync", "audit", "settings"],
+  insurer_admin: ["roster", "sync", "postcards", "settings"],
 };
 
 export function screensFor(role: Role | null): readonly ScreenId[] {
