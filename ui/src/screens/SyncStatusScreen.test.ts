@@ -21,6 +21,7 @@ describe("SyncStatusScreen", () => {
     const chart = view.byTestId("sync-chart");
     expect(chart?.querySelectorAll("rect")).toHaveLength(3);
     expect(chart?.querySelector("polyline")?.getAttribute("points")?.split(" "), "no line before the first sync").toHaveLength(2);
+    expect(chart?.querySelectorAll("circle"), "a dot per day with a size").toHaveLength(2);
 
     view.byTestId("sync-show-2")?.click();
     await settle();
