@@ -138,7 +138,7 @@ fn app(pubkey_b64: &str, version: &str) -> tauri::App<MockRuntime> {
 fn endpoint(central: &str) -> String {
     let settings = Settings {
         central_url: Some(central.to_string()),
-        update_url: None,
+        ..Settings::default()
     };
     updates::endpoint_from(&settings, None).unwrap()
 }

@@ -6,6 +6,8 @@ use kencom_api::operator::{
     AuditPage, AuditQueryParams, AuditVerification, InsurerView, MemberDetail, MemberPage,
     MemberSearchQuery, PendingPostcard, PrintRunView,
 };
+use kencom_api::roster::{RosterDiffKind, RosterDiffView, RosterSyncView};
+use kencom_desk_core::roster_views::*;
 use kencom_desk_core::updates::{UpdateInfo, UpdateProgress};
 use kencom_desk_core::views::*;
 use kencom_desk_core::{AppInfo, Desk, DeskError};
@@ -255,6 +257,80 @@ async fn verify_audit(desk: DeskState<'_>) -> R<AuditVerification> {
 }
 
 #[tauri::command]
+async fn inspect_roster(
+    desk: DeskState<'_>,
+    path: String,
+    options: Option<RosterOptions>,
+    insurer_id: Option<i64>,
+) -> R<RosterInspection> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.inspect_roster(path, options, insurer_id)).await
+}
+
+#[tauri::command]
+async fn validate_roster(
+    desk: DeskState<'_>,
+    path: String,
+    options: RosterOptions,
+    insurer_id: Option<i64>,
+) -> R<RosterValidation> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.validate_roster(path, options, insurer_id)).await
+}
+
+#[tauri::command]
+async fn roster_progress(desk: DeskState<'_>) -> R<RosterProgress> {
+    Ok(desk.roster_progress())
+}
+
+#[tauri::command]
+async fn save_roster_report(
+    desk: DeskState<'_>,
+    path: String,
+    include_warnings: bool,
+) -> R<SavedRosterReport> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.save_roster_report(path, include_warnings)).await
+}
+
+#[tauri::command]
+async fn upload_roster(desk: DeskState<'_>, full: bool) -> R<RosterUploadOutcome> {
+    desk.upload_roster(full).await
+}
+
+#[tauri::command]
+async fn roster_diff(
+    desk: DeskState<'_>,
+    upload_id: i64,
+    kind: Option<RosterDiffKind>,
+    offset: i64,
+) -> R<RosterDiffView> {
+    desk.roster_diff(upload_id, kind, offset).await
+}
+
+#[tauri::command]
+async fn apply_roster(desk: DeskState<'_>, upload_id: i64) -> R<RosterSyncView> {
+    desk.apply_roster(upload_id).await
+}
+
+#[tauri::command]
+async fn sync_overview(desk: DeskState<'_>, insurer_id: Option<i64>) -> R<SyncOverview> {
+    desk.sync_overview(insurer_id).await
+}
+
+#[tauri::command]
+async fn choose_roster_file(desk: DeskState<'_>, current: String) -> R<Option<String>> {
+    let desk = Arc::clone(&desk);
+    blocking(move || Ok(desk.choose_roster_file(current))).await
+}
+
+#[tauri::command]
+async fn choose_report_path(desk: DeskState<'_>, suggested: String) -> R<Option<String>> {
+    let desk = Arc::clone(&desk);
+    blocking(move || Ok(desk.choose_report_path(suggested))).await
+}
+
+#[tauri::command]
 async fn search_members(desk: DeskState<'_>, query: MemberSearchQuery) -> R<MemberPage> {
     desk.search_members(query).await
 }
@@ -348,6 +424,16 @@ registered![
     set_postcard_printing,
     audit_page,
     verify_audit,
+    inspect_roster,
+    validate_roster,
+    roster_progress,
+    save_roster_report,
+    upload_roster,
+    roster_diff,
+    apply_roster,
+    sync_overview,
+    choose_roster_file,
+    choose_report_path,
     search_members,
     member_detail,
     first_paint,

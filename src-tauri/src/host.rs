@@ -2,7 +2,7 @@
 //!
 //! `KENCOM_DATA_DIR` overrides the data directory so tests and demos never write into the
 //! operator's real app-data folder.
-use kencom_desk_core::{Host, Vault};
+use kencom_desk_core::{FileDialog, Host, Vault};
 use kencom_keychain::OsKeychain;
 use std::path::PathBuf;
 use tauri::{AppHandle, Manager};
@@ -70,5 +70,29 @@ impl Host for AppHost {
             dialog = dialog.set_file_name(name.to_string_lossy());
         }
         dialog.blocking_save_file()?.into_path().ok()
+    }
+    fn choose_file(&self, req: &FileDialog) -> Option<PathBuf> {
+        use tauri_plugin_dialog::DialogExt;
+        let mut dialog = self
+            .app
+            .dialog()
+            .file()
+            .add_filter(req.filter_name, req.extensions);
+        let dir = if req.suggested.is_dir() {
+            Some(req.suggested.as_path())
+        } else {
+            req.suggested.parent()
+        };
+        if let Some(dir) = dir.filter(|d| d.is_dir()) {
+            dialog = dialog.set_directory(dir);
+        }
+        if req.save {
+            if let Some(name) = req.suggested.file_name() {
+                dialog = dialog.set_file_name(name.to_string_lossy());
+            }
+            dialog.blocking_save_file()?.into_path().ok()
+        } else {
+            dialog.blocking_pick_file()?.into_path().ok()
+        }
     }
 }

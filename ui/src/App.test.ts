@@ -49,9 +49,9 @@ describe("App shell", () => {
     expect(view.byTestId("status-operator")?.textContent).toBe("窓口 一郎");
   });
 
-  it("gives an agent 問い合わせ, 会員検索 and 設定 only", async () => {
+  it("gives an agent 問い合わせ, 会員検索, 連携状況 and 設定 only", async () => {
     await start();
-    for (const screen of ["inquiries", "members", "settings"]) {
+    for (const screen of ["inquiries", "members", "sync", "settings"]) {
       expect(view.byTestId(`nav-${screen}`), `nav-${screen}`).not.toBeNull();
     }
     for (const screen of ["roster", "postcards", "audit"]) {
@@ -59,16 +59,17 @@ describe("App shell", () => {
     }
   });
 
-  it("gives an insurer admin 名簿連携, はがき印刷 and 設定, and never member screens", async () => {
+  it("gives an insurer admin 名簿連携, 連携状況, はがき印刷 and 設定, and never member screens", async () => {
     await start({
       session: async () => ({ ...signedIn, operator: { ...agent, role: "insurer_admin" } }),
     });
     expect(view.byTestId("nav-roster")).not.toBeNull();
+    expect(view.byTestId("nav-sync")).not.toBeNull();
     expect(view.byTestId("nav-postcards")).not.toBeNull();
     expect(view.byTestId("nav-inquiries")).toBeNull();
     expect(view.byTestId("nav-members")).toBeNull();
     expect(navigation.current, "moved off a screen the role cannot see").toBe("roster");
-    expect(view.byTestId("coming-soon")?.textContent).toContain("Issue #6");
+    expect(view.byTestId("roster-screen"), "名簿連携 is a real screen now").not.toBeNull();
   });
 
   it("opens 設定 from the navigation and shows the version", async () => {
@@ -83,11 +84,11 @@ describe("App shell", () => {
   it("switches among the role's screens with Alt+<n> and focuses the new heading", async () => {
     await start();
     window.dispatchEvent(
-      new KeyboardEvent("keydown", { key: "3", code: "Digit3", altKey: true, bubbles: true }),
+      new KeyboardEvent("keydown", { key: "4", code: "Digit4", altKey: true, bubbles: true }),
     );
     await settle();
     const title = view.byTestId("screen-title");
-    expect(title?.textContent, "Alt+3 is an agent's third screen").toBe("設定");
+    expect(title?.textContent, "Alt+4 is an agent's fourth screen").toBe("設定");
     expect(document.activeElement, "keyboard users land on the new screen").toBe(title);
   });
 

@@ -7,12 +7,14 @@
 //! To add a command: add a line here, implement the use-case, add a one-line adapter in
 //! `src-tauri/src/commands.rs`, then `cargo xtask bindings` (see ARCHITECTURE.md).
 use crate::app_info::AppInfo;
+use crate::roster_views::*;
 use crate::updates::{UpdateInfo, UpdateProgress};
 use crate::views::*;
 use kencom_api::operator::{
     AuditPage, AuditQueryParams, AuditVerification, InsurerView, MemberDetail, MemberPage,
     MemberSearchQuery, PendingPostcard, PrintRunView,
 };
+use kencom_api::roster::{RosterDiffKind, RosterDiffView, RosterSyncView};
 use ts_rs::{Config, ExportError, TS};
 
 /// One command as the TypeScript generator sees it.
@@ -186,6 +188,26 @@ desk_commands! {
     fn audit_page(query: AuditQueryParams) -> AuditPage;
     /// Verify the audit log's hash chain.
     fn verify_audit() -> AuditVerification;
+    /// 名簿連携: encoding, header, preview and the insurer's saved (or the standard) options.
+    fn inspect_roster(path: String, options: Option<RosterOptions>, insurer_id: Option<i64>) -> RosterInspection;
+    /// Read and validate the whole roster (progress via roster_progress); keeps the rows for the upload.
+    fn validate_roster(path: String, options: RosterOptions, insurer_id: Option<i64>) -> RosterValidation;
+    /// Progress of validate_roster / upload_roster, polled by the 名簿連携 screen.
+    fn roster_progress() -> RosterProgress;
+    /// Save the error report in the roster's own encoding.
+    fn save_roster_report(path: String, include_warnings: bool) -> SavedRosterReport;
+    /// Upload the validated rows in resumable chunks (full: absent members lose qualification).
+    fn upload_roster(full: bool) -> RosterUploadOutcome;
+    /// Counts and one page of an upload's diff against the central roster.
+    fn roster_diff(upload_id: i64, kind: Option<RosterDiffKind>, offset: i64) -> RosterDiffView;
+    /// Apply a complete upload (once).
+    fn apply_roster(upload_id: i64) -> RosterSyncView;
+    /// 連携状況: insurers in scope, one insurer's status and sync history.
+    fn sync_overview(insurer_id: Option<i64>) -> SyncOverview;
+    /// The system's open dialog for a roster file (None when cancelled).
+    fn choose_roster_file(current: String) -> Option<String>;
+    /// The system's save dialog for the error report (None when cancelled).
+    fn choose_report_path(suggested: String) -> Option<String>;
     /// Search members (masked, paginated).
     fn search_members(query: MemberSearchQuery) -> MemberPage;
     /// A member with timeline (audited).

@@ -50,6 +50,8 @@ pub struct Desk {
     pub(crate) calendar: BusinessCalendar,
     /// Postcard PDFs this desk wrote (only these may be opened or deleted through it).
     pub(crate) postcards: Mutex<Vec<std::path::PathBuf>>,
+    /// The roster wizard's validated rows and progress (memory only; see `roster_sync`).
+    pub(crate) roster: crate::roster_sync::RosterJob,
 }
 
 impl Desk {
@@ -60,6 +62,7 @@ impl Desk {
             inner: Mutex::new(Inner::default()),
             calendar: BusinessCalendar::default(),
             postcards: Mutex::new(Vec::new()),
+            roster: Default::default(),
         }
     }
 

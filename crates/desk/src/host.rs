@@ -50,6 +50,19 @@ pub trait Vault: Send + Sync {
     fn delete(&self, name: &str) -> Result<(), VaultError>;
 }
 
+/// A file dialog the desk asks the host to show.
+#[derive(Debug, Clone)]
+pub struct FileDialog {
+    /// Save (true) or open (false).
+    pub save: bool,
+    /// Suggested file (save) or starting file / folder (open).
+    pub suggested: PathBuf,
+    /// Name of the file filter ("CSV").
+    pub filter_name: &'static str,
+    /// Extensions without the dot.
+    pub extensions: &'static [&'static str],
+}
+
 /// What the platform gives the use-cases.
 pub trait Host: Send + Sync {
     /// The app's version as packaged.
@@ -71,6 +84,12 @@ pub trait Host: Send + Sync {
     /// or there is no dialog here. Blocks until the dialog closes.
     fn choose_save_path(&self, suggested: &std::path::Path) -> Option<PathBuf> {
         let _ = suggested;
+        None
+    }
+    /// Show a file dialog (open a roster, save a report); None if cancelled or there is no
+    /// dialog here. Blocks until the dialog closes.
+    fn choose_file(&self, dialog: &FileDialog) -> Option<PathBuf> {
+        let _ = dialog;
         None
     }
     /// The current time (tests pass a fixed clock).

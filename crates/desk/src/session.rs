@@ -140,6 +140,8 @@ impl Desk {
             inner.session = None;
             inner.cache.take()
         };
+        // The roster rows of a validated file are the insurer's data: not for the next user.
+        self.roster.clear();
         let vault = self.host.vault();
         vault.delete(REFRESH_SECRET).map_err(Self::vault_err)?;
         match cache {

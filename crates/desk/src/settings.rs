@@ -3,6 +3,7 @@
 //! secrets go to the keychain, never to this file.
 use crate::error::DeskError;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Environment variable that overrides the configured central server URL (set by
@@ -18,6 +19,10 @@ pub struct Settings {
     /// Update endpoint template (tauri-plugin-updater placeholders); unset = the central
     /// server's `/updates/…` route. `KENCOM_UPDATE_URL` overrides it (see `updates`).
     pub update_url: Option<String>,
+    /// How each insurer's roster files are read (名簿連携), by insurer id: saved when a file
+    /// validates, so the admin maps columns once. Absent = the standard layout.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roster_options: BTreeMap<i64, kencom_roster::ParseOptions>,
 }
 
 impl Settings {
@@ -52,12 +57,28 @@ impl Settings {
 impl Settings {
     /// Remember the central URL the operator signed in to (the env override is not saved).
     pub fn save_central_url(dir: &Path, url: &str) -> Result<(), DeskError> {
+        Self::update(dir, |s| s.central_url = Some(url.to_owned()))
+    }
+
+    /// Remember how an insurer's roster files are read.
+    pub fn save_roster_options(
+        dir: &Path,
+        insurer_id: i64,
+        options: &kencom_roster::ParseOptions,
+    ) -> Result<(), DeskError> {
+        Self::update(dir, |s| {
+            s.roster_options.insert(insurer_id, options.clone());
+        })
+    }
+
+    /// Change the file as stored (the env override is not saved).
+    fn update(dir: &Path, change: impl FnOnce(&mut Settings)) -> Result<(), DeskError> {
         let path = dir.join("settings.json");
         let mut current: Settings = std::fs::read(&path)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
-        current.central_url = Some(url.to_owned());
+        change(&mut current);
         let json = serde_json::to_vec_pretty(&current)
             .map_err(|_| DeskError::internal("設定を保存できません。"))?;
         // Write-then-rename: a crash never leaves a half-written settings file.

@@ -285,6 +285,7 @@ mod tests {
         Settings {
             central_url: central.map(str::to_owned),
             update_url: update.map(str::to_owned),
+            ..Settings::default()
         }
     }
 

@@ -17,10 +17,20 @@ import type { PostcardPreview } from "./PostcardPreview";
 import type { PrintOverview } from "./PrintOverview";
 import type { PrintRunView } from "./PrintRunView";
 import type { QueuePage } from "./QueuePage";
+import type { RosterDiffKind } from "./RosterDiffKind";
+import type { RosterDiffView } from "./RosterDiffView";
+import type { RosterInspection } from "./RosterInspection";
+import type { RosterOptions } from "./RosterOptions";
+import type { RosterProgress } from "./RosterProgress";
+import type { RosterSyncView } from "./RosterSyncView";
+import type { RosterUploadOutcome } from "./RosterUploadOutcome";
+import type { RosterValidation } from "./RosterValidation";
 import type { SavedPostcard } from "./SavedPostcard";
+import type { SavedRosterReport } from "./SavedRosterReport";
 import type { SavedRun } from "./SavedRun";
 import type { SessionView } from "./SessionView";
 import type { SignInInput } from "./SignInInput";
+import type { SyncOverview } from "./SyncOverview";
 import type { UpdateInfo } from "./UpdateInfo";
 import type { UpdateProgress } from "./UpdateProgress";
 import type { VerificationInput } from "./VerificationInput";
@@ -107,6 +117,26 @@ export function makeCommands(invoke: Invoke) {
     auditPage: (query: AuditQueryParams): Promise<AuditPage> => invoke<AuditPage>("audit_page", { query }),
     /** Verify the audit log's hash chain. */
     verifyAudit: (): Promise<AuditVerification> => invoke<AuditVerification>("verify_audit", {}),
+    /** 名簿連携: encoding, header, preview and the insurer's saved (or the standard) options. */
+    inspectRoster: (path: string, options: RosterOptions | null, insurerId: number | null): Promise<RosterInspection> => invoke<RosterInspection>("inspect_roster", { path, options, insurerId }),
+    /** Read and validate the whole roster (progress via roster_progress); keeps the rows for the upload. */
+    validateRoster: (path: string, options: RosterOptions, insurerId: number | null): Promise<RosterValidation> => invoke<RosterValidation>("validate_roster", { path, options, insurerId }),
+    /** Progress of validate_roster / upload_roster, polled by the 名簿連携 screen. */
+    rosterProgress: (): Promise<RosterProgress> => invoke<RosterProgress>("roster_progress", {}),
+    /** Save the error report in the roster's own encoding. */
+    saveRosterReport: (path: string, includeWarnings: boolean): Promise<SavedRosterReport> => invoke<SavedRosterReport>("save_roster_report", { path, includeWarnings }),
+    /** Upload the validated rows in resumable chunks (full: absent members lose qualification). */
+    uploadRoster: (full: boolean): Promise<RosterUploadOutcome> => invoke<RosterUploadOutcome>("upload_roster", { full }),
+    /** Counts and one page of an upload's diff against the central roster. */
+    rosterDiff: (uploadId: number, kind: RosterDiffKind | null, offset: number): Promise<RosterDiffView> => invoke<RosterDiffView>("roster_diff", { uploadId, kind, offset }),
+    /** Apply a complete upload (once). */
+    applyRoster: (uploadId: number): Promise<RosterSyncView> => invoke<RosterSyncView>("apply_roster", { uploadId }),
+    /** 連携状況: insurers in scope, one insurer's status and sync history. */
+    syncOverview: (insurerId: number | null): Promise<SyncOverview> => invoke<SyncOverview>("sync_overview", { insurerId }),
+    /** The system's open dialog for a roster file (None when cancelled). */
+    chooseRosterFile: (current: string): Promise<string | null> => invoke<string | null>("choose_roster_file", { current }),
+    /** The system's save dialog for the error report (None when cancelled). */
+    chooseReportPath: (suggested: string): Promise<string | null> => invoke<string | null>("choose_report_path", { suggested }),
     /** Search members (masked, paginated). */
     searchMembers: (query: MemberSearchQuery): Promise<MemberPage> => invoke<MemberPage>("search_members", { query }),
     /** A member with timeline (audited). */

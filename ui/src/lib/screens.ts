@@ -8,6 +8,7 @@ export const SCREENS = [
   "inquiries",
   "members",
   "roster",
+  "sync",
   "postcards",
   "insurer",
   "audit",
@@ -20,7 +21,8 @@ export type ScreenId = (typeof SCREENS)[number];
 export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
   inquiries: null,
   members: null,
-  roster: 6,
+  roster: null,
+  sync: null,
   postcards: null,
   insurer: null,
   audit: null,
@@ -36,9 +38,9 @@ export function isScreenId(value: string): value is ScreenId {
  * UI only avoids showing an agent what would be refused (and an insurer admin member data).
  */
 const BY_ROLE: Readonly<Record<Role, readonly ScreenId[]>> = {
-  agent: ["inquiries", "members", "settings"],
-  supervisor: ["inquiries", "members", "insurer", "audit", "settings"],
-  insurer_admin: ["roster", "postcards", "insurer", "settings"],
+  agent: ["inquiries", "members", "sync", "settings"],
+  supervisor: ["inquiries", "members", "sync", "insurer", "audit", "settings"],
+  insurer_admin: ["roster", "sync", "postcards", "insurer", "settings"],
 };
 
 export function screensFor(role: Role | null): readonly ScreenId[] {

@@ -5,6 +5,7 @@ import type { Commands } from "../bindings/commands";
 import type { DeskError } from "../bindings/DeskError";
 import { platformContext } from "../lib/platformContext";
 import { caseUnlinked, memberPage, onlineStatus, queue, signedIn, taroDetail } from "./fixtures";
+import { applied, diffPage, inspection, overview, validation } from "./rosterFixtures";
 
 export const sampleInfo: AppInfo = {
   version: "9.8.7-test",
@@ -95,6 +96,29 @@ export function fakeCommands(
     closeCase: outcome,
     retryAction: async () => null,
     discardAction: async () => null,
+    inspectRoster: async () => inspection,
+    validateRoster: async () => validation,
+    rosterProgress: async () => ({
+      phase: "idle",
+      bytesRead: 0,
+      totalBytes: 0,
+      records: 0,
+      chunksDone: 0,
+      chunksTotal: 0,
+    }),
+    saveRosterReport: async (path) => ({ path, rows: 2, encoding: "shiftJis" }),
+    uploadRoster: async () => ({
+      uploadId: 7,
+      sentChunks: 1,
+      resumedChunks: 0,
+      receivedRows: 3,
+      complete: true,
+    }),
+    rosterDiff: async (_id, kind) => diffPage(kind ?? "added"),
+    applyRoster: async () => applied,
+    syncOverview: async () => overview,
+    chooseRosterFile: async () => null,
+    chooseReportPath: async () => null,
     searchMembers: async () => memberPage,
     memberDetail: async () => taroDetail,
     firstPaint: async () => null,
