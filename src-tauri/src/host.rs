@@ -50,8 +50,11 @@ impl Host for AppHost {
     fn vault(&self) -> &dyn Vault {
         &self.keychain
     }
-    fn documents_dir(&self) -> Option<PathBuf> {
-        self.app.path().document_dir().ok()
+    fn save_dir(&self) -> PathBuf {
+        self.app
+            .path()
+            .document_dir()
+            .unwrap_or_else(|_| self.data_dir.clone())
     }
     fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
         use tauri_plugin_opener::OpenerExt;

@@ -11,45 +11,14 @@ use kencom_central::state::AppState;
 use kencom_central::store::sqlite::SqliteStore;
 use kencom_central::store::Store;
 use kencom_desk_core::views::SignInInput;
-use kencom_desk_core::{Desk, Host, KeychainStatus, Vault, VaultError};
+use kencom_desk_core::Desk;
 use kencom_postcard::{render, Postcard, RenderOptions, Sender};
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
-#[derive(Default)]
-struct MemoryVault(Mutex<HashMap<String, String>>);
-impl Vault for MemoryVault {
-    fn status(&self) -> KeychainStatus {
-        KeychainStatus::Available {
-            backend: "memory".into(),
-        }
-    }
-    fn get(&self, n: &str) -> Result<Option<String>, VaultError> {
-        Ok(self.0.lock().unwrap().get(n).cloned())
-    }
-    fn set(&self, n: &str, s: &str) -> Result<(), VaultError> {
-        self.0.lock().unwrap().insert(n.into(), s.into());
-        Ok(())
-    }
-    fn delete(&self, n: &str) -> Result<(), VaultError> {
-        self.0.lock().unwrap().remove(n);
-        Ok(())
-    }
-}
-struct BenchHost(tempfile::TempDir, MemoryVault);
-impl Host for BenchHost {
-    fn version(&self) -> String {
-        "bench".into()
-    }
-    fn data_dir(&self) -> PathBuf {
-        self.0.path().to_path_buf()
-    }
-    fn vault(&self) -> &dyn Vault {
-        &self.1
-    }
-}
+#[path = "bench_common/mod.rs"]
+mod bench_common;
+use bench_common::{BenchHost, MemoryVault};
 
 /// Peak resident set of this process so far, in MB.
 fn peak_rss_mb() -> f64 {

@@ -71,9 +71,10 @@ pub trait Host: Send + Sync {
     fn data_dir(&self) -> PathBuf;
     /// The OS keychain.
     fn vault(&self) -> &dyn Vault;
-    /// The user's documents folder, where saved postcards are suggested to go.
-    fn documents_dir(&self) -> Option<PathBuf> {
-        None
+    /// Where files the operator saves (postcards, print runs, reports) are suggested to go:
+    /// the documents folder in the app, the data directory when there is none (tests).
+    fn save_dir(&self) -> PathBuf {
+        self.data_dir()
     }
     /// Open a file in the system's default application (the PDF viewer, to print).
     fn open_path(&self, path: &std::path::Path) -> Result<(), String> {

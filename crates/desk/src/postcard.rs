@@ -195,10 +195,7 @@ impl Desk {
         let data = self.postcard_data(case_id, reissue_id).await?;
         let name = data.name_kanji.clone();
         let svg = render_svg(&card(data), &RenderOptions::default()).map_err(postcard_error)?;
-        let dir = self
-            .host
-            .documents_dir()
-            .unwrap_or_else(|| self.host.data_dir());
+        let dir = self.host.save_dir();
         // No personal data in the file name: the name is all anyone sees in a folder.
         let file = format!("kencom-postcard-{case_id}-{reissue_id}.pdf");
         Ok(PostcardPreview {

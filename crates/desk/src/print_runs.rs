@@ -36,10 +36,7 @@ impl Desk {
         let runs = self
             .call(|c, t| async move { c.print_runs(&t).await })
             .await?;
-        let dir = self
-            .host
-            .documents_dir()
-            .unwrap_or_else(|| self.host.data_dir());
+        let dir = self.host.save_dir();
         Ok(PrintOverview {
             pending,
             runs,

@@ -870,9 +870,7 @@ impl Desk {
     pub fn choose_roster_file(&self, current: String) -> Option<String> {
         let start = PathBuf::from(current.trim());
         let start = if start.as_os_str().is_empty() {
-            self.host
-                .documents_dir()
-                .unwrap_or_else(|| self.host.data_dir())
+            self.host.save_dir()
         } else {
             start
         };
