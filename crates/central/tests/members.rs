@@ -96,6 +96,9 @@ async fn search_kinds_and_masking() {
     assert_eq!((st, b["code"].as_str()), (422, Some("criteria_required")));
     let (st, _) = s.get(&q("page=abc&kana=x"), Some(&t)).await;
     assert_eq!(st, 400);
+    // A control character (schemathesis sent a NUL) is refused, not a storage error.
+    let (st, b) = s.get(&q("kana=%E3%82%BF%00%E3%83%AD"), Some(&t)).await;
+    assert_eq!((st, b["field"].as_str()), (422, Some("kana")), "{b}");
 }
 
 #[tokio::test]

@@ -32,7 +32,9 @@ pub fn to_query(q: &MemberSearchQuery) -> ApiResult<MemberQuery> {
     if let Some(k) = some(&q.kana) {
         crate::flows::check_len("kana", &k, 1, 60)?;
         let key = kencom_domain::name_key(&k).key;
-        if key.is_empty() {
+        // Control characters are never part of a name; a NUL would also end the FTS5
+        // phrase early (schemathesis found a 500 with `kana=…%00…`).
+        if key.is_empty() || k.chars().any(char::is_control) {
             return Err(ApiError::invalid(
                 "invalid_kana",
                 "kana",
