@@ -88,7 +88,7 @@ describe("PrintRunsScreen", () => {
     expect(savePrintRun).toHaveBeenLastCalledWith(7, "/tmp/run.pdf");
     expect(view.byTestId("run-saved")?.textContent).toContain("2枚");
     const rows = view.byTestId("run-cards")?.querySelectorAll("tr");
-    expect(rows?.[0]?.textContent).toContain("〒1000013");
+    expect(rows?.[0]?.textContent).toContain("〒100-0013");
     expect(view.target.textContent, "no code on screen").not.toMatch(/[A-Z0-9]{4}-[A-Z0-9]{4}/);
 
     view.byTestId("reprint-1")?.click();
