@@ -106,6 +106,21 @@ async fn admin_uploads_a_shift_jis_roster_applies_it_and_prints_a_run() {
     assert!(preview.contains("ﾊﾝｶｸﾀﾛｳ"), "shown as found: {preview}");
     app.screenshot("e2e-admin-02-roster-options").await;
 
+    // 元号コード: the administrator's own digits, checked as typed; then back to the standard.
+    app.select("[data-testid=roster-era]", "custom").await;
+    app.fill("[data-testid=roster-era-4]", "3").await;
+    let clash = app
+        .wait_text("[data-testid=roster-era-error]", |t| !t.is_empty())
+        .await;
+    assert!(clash.contains("昭和・令和で重複"), "{clash}");
+    app.screenshot("e2e-admin-02b-era-codes").await;
+    app.fill("[data-testid=roster-era-4]", "5").await;
+    let example = app
+        .wait_text("[data-testid=roster-era-example]", |t| !t.is_empty())
+        .await;
+    assert!(example.contains("3350101 → 昭和35年1月1日"), "{example}");
+    app.select("[data-testid=roster-era]", "standard").await;
+
     // Validate: three rejected rows with Japanese reasons, one warned.
     app.click("[data-testid=roster-validate]").await;
     let counts = app

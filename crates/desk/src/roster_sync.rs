@@ -931,6 +931,23 @@ mod tests {
         form.era_codes = vec![1, 3, 5, 7, 9];
         let odd = to_parse_options(&form).unwrap();
         assert_eq!(odd.era_codes, EraCodeMap::odd());
+        // An administrator's own digits (the editor's 個別に指定), 0 included.
+        form.era_codes = vec![0, 1, 2, 3, 4];
+        let own = to_parse_options(&form).unwrap().era_codes;
+        assert_eq!(own.era(0), Some(Era::Meiji));
+        assert_eq!(own.era(2), Some(Era::Showa));
+        assert_eq!(own.era(5), None);
+        assert_eq!(
+            from_parse_options(&to_parse_options(&form).unwrap()).era_codes,
+            vec![0, 1, 2, 3, 4]
+        );
+        form.era_codes = vec![1, 2, 3, 4, 10];
+        let err = to_parse_options(&form).unwrap_err();
+        assert!(
+            err.message.starts_with("令和の元号コード"),
+            "{}",
+            err.message
+        );
         form.era_codes = vec![1, 1, 3, 4, 5];
         assert_eq!(
             to_parse_options(&form).unwrap_err().field.as_deref(),

@@ -44,10 +44,6 @@ export const en: Dictionary = {
       summary: "Application information and display language.",
     },
   },
-  comingSoon: {
-    badge: "Coming soon",
-    body: "This feature is in preparation (planned for Issue #{issue}).",
-  },
   status: {
     label: "Status",
     operator: "Operator",
@@ -300,6 +296,10 @@ export const en: Dictionary = {
     eraCodes: "Era codes (7-digit dates)",
     eraStandard: "1=Meiji 2=Taisho 3=Showa 4=Heisei 5=Reiwa",
     eraOdd: "1=Meiji 3=Taisho 5=Showa 7=Heisei 9=Reiwa",
+    eraCustom: "Custom…",
+    eraDigit: "The era code for {era} must be one digit, 0–9.",
+    eraDuplicate: "Era code {code} is used for {eras}. Give each era its own digit.",
+    eraExample: "Example: {input} → {wareki} ({seireki})",
     hasHeader: "First line is a header",
     useProposed: "Map from the header",
     column: "Column {n}",

@@ -35,10 +35,6 @@ describe("dictionaries", () => {
       expect(placeholders(enText), `placeholders differ for ${key}`).toEqual(placeholders(jaText));
     }
   });
-
-  it("keep the placeholder text the brief promises", () => {
-    expect(format(ja.comingSoon.body, { issue: 4 })).toBe("この機能は準備中です（Issue #4 で提供予定）");
-  });
 });
 
 describe("format", () => {

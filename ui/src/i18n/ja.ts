@@ -44,10 +44,6 @@ export const ja = {
       summary: "アプリの情報と表示言語を設定します。",
     },
   },
-  comingSoon: {
-    badge: "準備中",
-    body: "この機能は準備中です（Issue #{issue} で提供予定）",
-  },
   status: {
     label: "ステータス",
     operator: "オペレーター",
@@ -300,6 +296,10 @@ export const ja = {
     eraCodes: "元号コード（7桁日付）",
     eraStandard: "1=明治 2=大正 3=昭和 4=平成 5=令和",
     eraOdd: "1=明治 3=大正 5=昭和 7=平成 9=令和",
+    eraCustom: "個別に指定…",
+    eraDigit: "{era}の元号コードは0〜9の数字1桁で指定してください。",
+    eraDuplicate: "元号コード {code} が{eras}で重複しています。元号ごとに別の数字を指定してください。",
+    eraExample: "例: {input} → {wareki}（{seireki}）",
     hasHeader: "1行目は見出し行",
     useProposed: "見出しから対応付ける",
     column: "列{n}",

@@ -1,6 +1,5 @@
 // The desk's screens in navigation order: their ids (also the E2E test ids `nav-<id>`),
-// the Alt+<n> shortcut and the issue that delivers each one. One list, so the navigation,
-// the shortcuts and the placeholders cannot disagree.
+// and the Alt+<n> shortcut. One list, so the navigation and the shortcuts cannot disagree.
 
 import type { Role } from "../bindings/Role";
 
@@ -16,18 +15,6 @@ export const SCREENS = [
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number];
-
-/** Issue that delivers a screen still shown as a placeholder; null once the screen is real. */
-export const DELIVERED_BY: Readonly<Record<ScreenId, number | null>> = {
-  inquiries: null,
-  members: null,
-  roster: null,
-  sync: null,
-  postcards: null,
-  insurer: null,
-  audit: null,
-  settings: null,
-};
 
 export function isScreenId(value: string): value is ScreenId {
   return (SCREENS as readonly string[]).includes(value);

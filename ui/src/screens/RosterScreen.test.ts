@@ -132,6 +132,56 @@ describe("RosterScreen", () => {
     expect(view.byTestId("roster-validation")).toBeNull();
   });
 
+  it("takes an administrator's own era codes, explains a wrong digit, and sends the mapping", async () => {
+    const validateRoster = vi.fn(async () => validation);
+    view = mountWith(RosterScreen, fakeCommands(undefined, { inspectRoster: vi.fn(async () => inspection), validateRoster }));
+    type(view.byTestId("roster-path"), "/tmp/r.csv");
+    view.byTestId("roster-inspect")?.click();
+    await settle();
+    expect(view.byTestId("roster-era-example")?.textContent).toContain("3350101 → 昭和35年1月1日（1960年1月1日）");
+    expect(view.byTestId("roster-era-0"), "presets need no digit boxes").toBeNull();
+
+    choose(view.byTestId("roster-era"), "custom");
+    expect((view.byTestId("roster-era-2") as HTMLInputElement).value).toBe("3");
+    type(view.byTestId("roster-era-4"), "３");
+    expect((view.byTestId("roster-era-4") as HTMLInputElement).value, "full-width digit folded").toBe("3");
+    expect(view.byTestId("roster-era-error")?.textContent).toBe(
+      "元号コード 3 が昭和・令和で重複しています。元号ごとに別の数字を指定してください。",
+    );
+    expect(view.byTestId("roster-era-2")?.getAttribute("aria-invalid")).toBe("true");
+    expect(view.byTestId("roster-era-4")?.getAttribute("aria-invalid")).toBe("true");
+    expect(view.byTestId("roster-era-0")?.getAttribute("aria-invalid")).toBe("false");
+    type(view.byTestId("roster-era-4"), "x");
+    expect(view.byTestId("roster-era-error")?.textContent).toBe("令和の元号コードは0〜9の数字1桁で指定してください。");
+
+    // A system counting 0=明治 … 4=令和.
+    for (const [i, d] of ["0", "1", "2", "3", "4"].entries()) type(view.byTestId(`roster-era-${i}`), d);
+    expect(view.byTestId("roster-era-error")).toBeNull();
+    expect(view.byTestId("roster-era-example")?.textContent).toContain("2350101 → 昭和35年1月1日");
+    view.byTestId("roster-validate")?.click();
+    await settle();
+    const sent = validateRoster.mock.calls[0] as unknown as [string, RosterOptions, null];
+    expect(sent[1].eraCodes).toEqual([0, 1, 2, 3, 4]);
+
+    // Back to a preset: the boxes go and the preset's digits are sent.
+    choose(view.byTestId("roster-era"), "odd");
+    expect(view.byTestId("roster-era-0")).toBeNull();
+    view.byTestId("roster-validate")?.click();
+    await settle();
+    const again = validateRoster.mock.calls[1] as unknown as [string, RosterOptions, null];
+    expect(again[1].eraCodes).toEqual([1, 3, 5, 7, 9]);
+  });
+
+  it("opens the editor for a saved custom mapping", async () => {
+    const saved = { ...inspection, saved: true, options: { ...inspection.options, eraCodes: [0, 2, 4, 6, 8] } };
+    view = mountWith(RosterScreen, fakeCommands(undefined, { inspectRoster: vi.fn(async () => saved) }));
+    type(view.byTestId("roster-path"), "/tmp/r.csv");
+    view.byTestId("roster-inspect")?.click();
+    await settle();
+    expect((view.byTestId("roster-era") as HTMLSelectElement).value).toBe("custom");
+    expect([0, 1, 2, 3, 4].map((i) => (view.byTestId(`roster-era-${i}`) as HTMLInputElement).value)).toEqual(["0", "2", "4", "6", "8"]);
+  });
+
   it("switches to English", async () => {
     i18n.set("en");
     view = mountWith(RosterScreen, fakeCommands());
