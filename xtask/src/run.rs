@@ -113,7 +113,10 @@ fn start_central(demo_dir: &std::path::Path) -> Result<(Kill, String)> {
     let bin = target_dir().join("debug/kencom-central");
     let db = demo_dir.join("central.db");
     let operators = demo_dir.join("operators.txt");
-    if !db.exists() || !operators.exists() {
+    // `seed` creates the master key next to the database (central.db.key); a database from
+    // before the key existed cannot be served, so it is seeded again.
+    let key = demo_dir.join("central.db.key");
+    if !db.exists() || !operators.exists() || !key.exists() {
         let _ = std::fs::remove_file(&db);
         let out = Command::new(&bin)
             .args(["seed", "--db"])

@@ -1,5 +1,5 @@
-//! Wiring: open the SQLite store with the system clock into an `AppState`, and the
-//! housekeeping task (idempotency records past retention).
+//! Wiring: open the SQLite store with the system clock into an `AppState` (sealing any TOTP
+//! seed still stored in clear), and the housekeeping task (idempotency records past retention).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,6 +23,16 @@ pub fn open_with_clock(
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, StoreError> {
     let sqlite = SqliteStore::open(path)?;
+    // Seeds stored in clear by servers from before sealing are sealed before anyone signs in.
+    let key = config.totp_key.clone();
+    let sealed = sqlite
+        .run_blocking(crate::store::Mode::Write, |tx| {
+            Ok(crate::sealing::seal_plain_totp_seeds(tx, &key)?)
+        })
+        .map_err(|e| StoreError::Backend(format!("sealing TOTP seeds: {}", e.code)))?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed TOTP seeds stored in clear");
+    }
     Ok(AppState {
         store: Store::new(Arc::new(sqlite)),
         clock,

@@ -141,7 +141,7 @@ pub fn run(db: &Path, members: u64, samples: u64) -> ApiResult<String> {
         role: "agent".into(),
         insurer_id: None,
         password_hash: hash,
-        totp_secret: secret.clone(),
+        totp_secret: Config::default().totp_key.seal(&login, &secret),
     };
     sqlite.run_blocking(Mode::Write, |tx| {
         Ok(tx.insert_operator(&row, SystemClock.now())?)

@@ -2,6 +2,7 @@
 //! follow the seed (24 h activation links) or are our choices, each with its reason.
 
 use crate::clock::{Millis, DAY, HOUR};
+use crate::sealing::{MasterKey, TotpKey};
 
 /// Settings.
 #[derive(Clone, Debug)]
@@ -30,8 +31,10 @@ pub struct Config {
     pub lock_after_failures: i64,
     /// Lock duration.
     pub lock_duration: Millis,
-    /// Keyed-hash pepper for checkup codes.
+    /// Keyed-hash pepper for checkup codes (derived from the master key by the CLI).
     pub code_pepper: String,
+    /// Seals operators' TOTP seeds at rest (derived from the master key; `crate::sealing`).
+    pub totp_key: TotpKey,
     /// Public base URL for links in mails.
     pub portal_base_url: String,
     /// Sender of member mails (seed: info@kencom.jp).
@@ -64,12 +67,25 @@ impl Default for Config {
             lock_after_failures: 10,
             lock_duration: 30 * 60_000,
             code_pepper: "kencom-demo-pepper".into(),
+            totp_key: MasterKey::demo().totp_key(),
             portal_base_url: "https://kencom.jp".into(),
             mail_from: "info@kencom.jp".into(),
             trust_forwarded_for: false,
             max_body_bytes: 64 * 1024,
             updates_dir: None,
             public_url: None,
+        }
+    }
+}
+
+impl Config {
+    /// The defaults with the secrets derived from the server's master key (what the CLI
+    /// runs with; `Default` keeps the demo's fixed ones for in-process tests and demos).
+    pub fn with_master_key(key: &MasterKey) -> Self {
+        Self {
+            code_pepper: key.code_pepper(),
+            totp_key: key.totp_key(),
+            ..Self::default()
         }
     }
 }

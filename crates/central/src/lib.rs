@@ -14,6 +14,7 @@ pub mod error;
 pub mod flows;
 pub mod http;
 pub mod releases;
+pub mod sealing;
 pub mod secrets;
 pub mod seed;
 pub mod state;

@@ -1,23 +1,26 @@
 //! `kencom-central`: serve the API, seed demo data, or run the search benchmark.
 //!
 //! ```text
-//! kencom-central serve --db PATH --listen 127.0.0.1:PORT [--trust-forwarded-for]
+//! kencom-central serve --db PATH --listen 127.0.0.1:PORT [--key-file PATH] [--trust-forwarded-for]
 //!                      [--updates-dir DIR [--public-url URL]]
-//! kencom-central seed  --db PATH [--members N] [--insurers M] [--seed S]
+//! kencom-central seed  --db PATH [--key-file PATH] [--members N] [--insurers M] [--seed S]
 //! kencom-central bench --db PATH [--members N] [--samples K]
 //! ```
 //! Port 0 lets the OS pick; the bound address is printed as `listening on http://…`.
 //! `--updates-dir` serves the desk's signed releases under `/updates` (docs/updates.md).
+//! `--key-file` is the master key that seals TOTP seeds and keys the checkup-code hash
+//! (default `<db>.key`, created owner-only with a new database; see `sealing`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use kencom_central::sealing::MasterKey;
 use kencom_central::{app, bench, seed};
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  kencom-central serve --db PATH --listen ADDR [--trust-forwarded-for] [--updates-dir DIR [--public-url URL]]\n  kencom-central seed --db PATH [--members N] [--insurers M] [--seed S]\n  kencom-central bench --db PATH [--members N] [--samples K]"
+        "usage:\n  kencom-central serve --db PATH --listen ADDR [--key-file PATH] [--trust-forwarded-for] [--updates-dir DIR [--public-url URL]]\n  kencom-central seed --db PATH [--key-file PATH] [--members N] [--insurers M] [--seed S]\n  kencom-central bench --db PATH [--members N] [--samples K]"
     );
     ExitCode::from(2)
 }
@@ -66,7 +69,9 @@ fn main() -> ExitCode {
                 insurers: args.number("--insurers", 4)?,
                 seed: args.number("--seed", 1)?,
             };
-            let report = seed::seed_file(&db, &opts).map_err(|e| e.to_string())?;
+            let key = master_key(&args, &db, KeyUse::Seed)?;
+            let cfg = kencom_central::config::Config::with_master_key(&key);
+            let report = seed::seed_file(&db, &cfg, &opts).map_err(|e| e.to_string())?;
             print!("{report}");
             Ok(())
         })(),
@@ -91,6 +96,42 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(PartialEq)]
+enum KeyUse {
+    Seed,
+    Serve,
+}
+
+/// The server's master key (`kencom_central::sealing`): `--key-file`, else `<db>.key` next to
+/// the database. A new database gets a new key; an existing database without its key is
+/// refused, because its checkup codes and TOTP seeds only work with the key they were made
+/// with.
+fn master_key(args: &Args, db: &Path, used_for: KeyUse) -> Result<MasterKey, String> {
+    let path = args
+        .value("--key-file")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let mut p = db.as_os_str().to_owned();
+            p.push(".key");
+            PathBuf::from(p)
+        });
+    if path.exists() {
+        return MasterKey::load(&path).map_err(|e| e.to_string());
+    }
+    if db.exists() && used_for == KeyUse::Serve {
+        return Err(format!(
+            "{}: the database's key file is missing (pass --key-file, or seed a new database)",
+            path.display()
+        ));
+    }
+    let key = MasterKey::create(&path).map_err(|e| e.to_string())?;
+    eprintln!(
+        "created the master key file {} (keep it with the backups, apart from the database)",
+        path.display()
+    );
+    Ok(key)
+}
+
 fn serve(args: &Args, db: PathBuf) -> Result<(), String> {
     let listen = args
         .value("--listen")
@@ -102,11 +143,12 @@ fn serve(args: &Args, db: PathBuf) -> Result<(), String> {
             return Err(format!("--updates-dir {}: not a directory", dir.display()));
         }
     }
+    let key = master_key(args, &db, KeyUse::Serve)?;
     let config = kencom_central::config::Config {
         trust_forwarded_for: args.flag("--trust-forwarded-for"),
         updates_dir,
         public_url: args.value("--public-url"),
-        ..Default::default()
+        ..kencom_central::config::Config::with_master_key(&key)
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

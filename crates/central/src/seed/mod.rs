@@ -100,10 +100,11 @@ impl fmt::Display for SeedReport {
     }
 }
 
-/// Open (creating) the database at `path` and seed it.
-pub fn seed_file(path: &Path, opts: &SeedOptions) -> ApiResult<SeedReport> {
+/// Open (creating) the database at `path` and seed it with `cfg`'s secrets (the CLI passes
+/// the ones derived from the server's master key).
+pub fn seed_file(path: &Path, cfg: &Config, opts: &SeedOptions) -> ApiResult<SeedReport> {
     let store = SqliteStore::open(path)?;
-    seed(&store, &Config::default(), &SystemClock, opts)
+    seed(&store, cfg, &SystemClock, opts)
 }
 
 fn alnum(rng: &mut StdRng, n: usize) -> String {
@@ -231,7 +232,7 @@ pub fn seed(
             role: role.into(),
             insurer_id: insurer,
             password_hash: hash,
-            totp_secret: secret.clone(),
+            totp_secret: cfg.totp_key.seal(login, &secret),
         };
         store.run_blocking(Mode::Write, |tx| Ok(tx.insert_operator(&row, now)?))?;
         report.operators.push(DemoOperator {

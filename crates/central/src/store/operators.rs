@@ -13,6 +13,8 @@ pub struct OperatorRow {
     pub role: String,
     pub insurer_id: Option<i64>,
     pub password_hash: String,
+    /// The TOTP seed as stored: sealed (`crate::sealing`), or in clear in databases from
+    /// before sealing until the server's next start.
     pub totp_secret: String,
 }
 
@@ -73,6 +75,8 @@ pub trait OperatorRepo {
     /// Record the TOTP step of a sign-in; false when it is not newer than the last one
     /// (the code was already used).
     fn advance_totp_step(&mut self, id: i64, step: i64) -> StoreResult<bool>;
+    /// Replace an operator's stored TOTP seed (sealing a seed stored in clear).
+    fn set_totp_secret(&mut self, id: i64, stored: &str) -> StoreResult<()>;
     /// Revoke every session of an operator.
     fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()>;
 }

@@ -133,6 +133,13 @@ impl OperatorRepo for SqliteTx<'_> {
             params![id, step],
         )? == 1)
     }
+    fn set_totp_secret(&mut self, id: i64, stored: &str) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE operators SET totp_secret = ?2 WHERE id = ?1",
+            params![id, stored],
+        )?;
+        Ok(())
+    }
     fn revoke_operator_sessions(&mut self, operator_id: i64, now: Millis) -> StoreResult<()> {
         self.0.execute("UPDATE operator_sessions SET revoked_at = ?2 WHERE operator_id = ?1 AND revoked_at IS NULL", params![operator_id, now])?;
         Ok(())
