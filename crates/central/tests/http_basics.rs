@@ -3,9 +3,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use common::TestServer;
 use serde_json::json;
 
@@ -96,26 +93,11 @@ async fn openapi_document_is_3_1_and_lists_every_route() {
 fn binary_prints_the_bound_address() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kencom-central"))
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+    let server = common::CliServer::start(&db, &[]);
+    let addr = server
+        .base
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("unexpected base {}", server.base))
         .to_string();
     let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0, "the OS picked a port");
@@ -130,6 +112,4 @@ fn binary_prints_the_bound_address() {
         resp.starts_with("HTTP/1.1 200") && resp.contains("\"ok\""),
         "{resp}"
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
 }

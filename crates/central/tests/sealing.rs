@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, Read};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::TestServer;
 use kencom_central::clock::Clock;
@@ -140,87 +139,40 @@ async fn the_cli_keeps_the_master_key_beside_the_database() {
         assert!(value.starts_with("v1."), "{login} sealed by the CLI seed");
     }
 
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let server = common::CliServer::start(&db, &[]);
     let totp =
         kencom_central::secrets::current_totp(&seed, kencom_central::clock::SystemClock.now());
     let r = reqwest::Client::new()
-        .post(format!("{base}/api/v1/operator/auth/login"))
+        .post(format!("{}/api/v1/operator/auth/login", server.base))
         .json(&json!({"login_id": "agent01", "password": password, "totp": totp}))
         .send()
         .await
         .unwrap();
     let status = r.status().as_u16();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
     assert_eq!(
         status, 200,
         "the seeded operator signs in with the CLI's key"
     );
 
-    std::fs::rename(&key, dir.path().join("elsewhere.key")).unwrap();
-    let mut refused = Command::new(bin)
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+    // Without its key the database is refused, and no new key is made for it.
+    let elsewhere = dir.path().join("elsewhere.key");
+    std::fs::rename(&key, &elsewhere).unwrap();
+    let refused = Command::new(bin)
+        .args(["serve", "--db", db.to_str().unwrap()])
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
         .unwrap();
-    let mut err = String::new();
-    refused
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    assert!(!refused.wait().unwrap().success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
     assert!(err.contains("key file is missing"), "{err}");
     assert!(!key.exists(), "no new key is made for an existing database");
 
     // --key-file points at it wherever it is kept.
-    let elsewhere = dir.path().join("elsewhere.key");
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--key-file", elsewhere.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(first.starts_with("listening on "), "{first}");
+    let server = common::CliServer::start(&db, &["--key-file", elsewhere.to_str().unwrap()]);
+    assert!(
+        server.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.base
+    );
 }

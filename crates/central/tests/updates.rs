@@ -2,6 +2,8 @@
 //! order), 204 when nothing is newer, the manifest's fields and a download that matches
 //! them, malformed segments refused, and no way out of the release directory.
 
+mod common;
+
 use std::path::Path;
 
 use kencom_central::config::Config;
@@ -262,8 +264,7 @@ async fn the_openapi_document_lists_the_update_routes() {
 /// a directory that does not exist stops the server at start instead of at the first check.
 #[tokio::test]
 async fn the_binary_serves_the_updates_dir_and_refuses_a_missing_one() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let d = releases();
     let db = d.path().join("c.db");
     let bin = env!("CARGO_BIN_EXE_kencom-central");
@@ -281,37 +282,24 @@ async fn the_binary_serves_the_updates_dir_and_refuses_a_missing_one() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("not a directory"));
 
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--updates-dir", d.path().join("updates").to_str().unwrap()])
-        .args(["--public-url", "https://central.example.jp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let updates = d.path().join("updates");
+    let server = common::CliServer::start(
+        &db,
+        &[
+            "--updates-dir",
+            updates.to_str().unwrap(),
+            "--public-url",
+            "https://central.example.jp",
+        ],
+    );
+    let base = &server.base;
     let m: Value = reqwest::get(format!("{base}/updates/linux/x86_64/0.9.0"))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(server);
     assert_eq!(m["version"], "0.10.0");
     assert!(m["url"]
         .as_str()

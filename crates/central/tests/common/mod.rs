@@ -257,3 +257,46 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// The real binary, `kencom-central serve --db DB --listen 127.0.0.1:0 EXTRA…`, as a child
+/// process; `base` is read from its first line (`listening on http://…`). Killed on drop.
+pub struct CliServer {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl CliServer {
+    pub fn start(db: &Path, extra: &[&str]) -> CliServer {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kencom-central"))
+            .args([
+                "serve",
+                "--db",
+                db.to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        CliServer { child, base }
+    }
+}
+
+impl Drop for CliServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
