@@ -182,7 +182,47 @@ async fn agent_signs_in_diagnoses_verifies_and_reissues() {
     app.wait_text("[data-testid=app-version]", |t| !t.is_empty())
         .await;
     app.screenshot("e2e-agent-07-settings").await;
+    let log_dir = app
+        .wait_text("[data-testid=log-dir]", |t| !t.is_empty())
+        .await;
+    let data_dir = app.data_dir.path().to_path_buf();
+
+    // The desk's log file (設定 shows its folder) holds what happened, but nothing of the
+    // member this run handled: no name, kana, birth date, address, e-mail or code.
+    assert_eq!(
+        std::path::Path::new(&log_dir),
+        data_dir.join("logs"),
+        "設定 shows the folder the log is in"
+    );
+    // (Read while the app runs: closing it removes its temporary data directory. The file
+    // writer's thread writes each line as it comes.)
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut log = String::new();
+    for f in std::fs::read_dir(&log_dir).expect("the desk writes a log folder") {
+        log += &std::fs::read_to_string(f.unwrap().path()).unwrap();
+    }
     app.close().await;
+    assert!(
+        log.contains("operator signed in"),
+        "the log is written: {log}"
+    );
+    for personal in [
+        "健康",
+        "太郎",
+        "ケンコウ",
+        "ｹﾝｺｳ",
+        "1960-01-01",
+        "19600101",
+        "霞が関",
+        "1000013",
+        "kenko.taro",
+        code.as_str(),
+    ] {
+        assert!(
+            !log.contains(personal),
+            "personal data {personal:?} in the desk's log:\n{log}"
+        );
+    }
 }
 
 /// Percent-decoding of a data: URL (the preview images are SVG data URLs).

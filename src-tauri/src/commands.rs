@@ -33,6 +33,12 @@ async fn app_info(host: HostState<'_>) -> R<AppInfo> {
 }
 
 #[tauri::command]
+async fn open_log_dir(host: HostState<'_>) -> R<()> {
+    let host = Arc::clone(&host);
+    blocking(move || kencom_desk_core::app_info::open_log_dir(host.as_ref())).await
+}
+
+#[tauri::command]
 async fn session(desk: DeskState<'_>) -> R<SessionView> {
     desk.session().await
 }
@@ -387,6 +393,7 @@ macro_rules! registered {
 
 registered![
     app_info,
+    open_log_dir,
     session,
     sign_in,
     sign_out,

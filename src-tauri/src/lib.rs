@@ -8,7 +8,6 @@ use tauri::Manager;
 
 /// Builds and runs the desktop app until its last window closes.
 pub fn run() {
-    init_tracing();
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -16,6 +15,11 @@ pub fn run() {
         .manage(updater::Updates::default())
         .setup(|app| {
             let host = std::sync::Arc::new(host::AppHost::new(app.handle())?);
+            // The log needs the data directory, known only now; nothing is logged before.
+            let log = kencom_desk_core::logging::init(&kencom_desk_core::host::Host::data_dir(
+                host.as_ref(),
+            ));
+            app.manage(LogFile(std::sync::Mutex::new(log)));
             main_window(app, &host)?;
             let desk = std::sync::Arc::new(kencom_desk_core::Desk::new(host.clone()));
             app.manage(host);
@@ -59,13 +63,5 @@ fn replay_loop(desk: std::sync::Arc<kencom_desk_core::Desk>) {
     });
 }
 
-/// Logs go to stderr with a level from `RUST_LOG` (default info). Nothing personal is
-/// ever logged: use-cases log codes and counts, never member data.
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
+/// Keeps the log file's writer thread for the app's lifetime.
+struct LogFile(#[allow(dead_code)] std::sync::Mutex<Option<kencom_desk_core::logging::LogGuard>>);

@@ -14,6 +14,8 @@ pub struct AppInfo {
     pub version: String,
     /// Absolute path of the data directory.
     pub data_dir: String,
+    /// Where the daily log files are (`<data dir>/logs`, see `logging`), for support.
+    pub log_dir: String,
     /// Whether secrets can be kept in the OS keychain.
     pub keychain: KeychainStatus,
     /// The configured central API base URL, if any.
@@ -28,9 +30,23 @@ pub fn app_info(host: &dyn Host) -> Result<AppInfo, DeskError> {
     Ok(AppInfo {
         version: host.version(),
         data_dir: data_dir.display().to_string(),
+        log_dir: crate::logging::log_dir(&data_dir).display().to_string(),
         keychain: host.vault().status(),
         central_url: settings.central_url,
     })
+}
+
+/// Open the log folder in the system's file manager (support asks for the files there).
+pub fn open_log_dir(host: &dyn Host) -> Result<(), DeskError> {
+    let dir = crate::logging::log_dir(&host.data_dir());
+    let failed = |why: String| DeskError {
+        code: crate::error::ErrorCode::Internal,
+        message: format!("ログフォルダを開けませんでした（{}）: {why}", dir.display()),
+        field: None,
+        retryable: true,
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| failed(e.to_string()))?;
+    host.open_path(&dir).map_err(failed)
 }
 
 #[cfg(test)]
@@ -77,6 +93,7 @@ mod tests {
         let info = app_info(&TestHost(dir.path().to_path_buf(), NoKeychain)).unwrap();
         assert_eq!(info.version, "9.8.7");
         assert_eq!(info.data_dir, dir.path().display().to_string());
+        assert_eq!(info.log_dir, dir.path().join("logs").display().to_string());
         assert!(
             matches!(info.keychain, KeychainStatus::Unavailable { ref code, .. } if code == "NO_SECRET_SERVICE"),
             "a missing keychain must be reported, never papered over"

@@ -114,6 +114,8 @@ macro_rules! desk_commands {
 desk_commands! {
     /// Installation facts for 設定: version, data directory, keychain, central URL.
     fn app_info() -> AppInfo;
+    /// Open the log folder in the system's file manager.
+    fn open_log_dir() -> ();
     /// The current session; at start-up, resumes a stored one from the keychain.
     fn session() -> SessionView;
     /// Sign in with operator ID, password and TOTP.

@@ -15,6 +15,7 @@ pub mod error;
 mod error_map;
 pub mod host;
 mod insurer_settings;
+pub mod logging;
 mod postcard;
 mod print_runs;
 mod queue;

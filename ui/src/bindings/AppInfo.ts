@@ -14,6 +14,10 @@ version: string,
  */
 dataDir: string, 
 /**
+ * Where the daily log files are (`<data dir>/logs`, see `logging`), for support.
+ */
+logDir: string, 
+/**
  * Whether secrets can be kept in the OS keychain.
  */
 keychain: KeychainStatus, 

@@ -43,6 +43,8 @@ export function makeCommands(invoke: Invoke) {
   return {
     /** Installation facts for 設定: version, data directory, keychain, central URL. */
     appInfo: (): Promise<AppInfo> => invoke<AppInfo>("app_info", {}),
+    /** Open the log folder in the system's file manager. */
+    openLogDir: (): Promise<null> => invoke<null>("open_log_dir", {}),
     /** The current session; at start-up, resumes a stored one from the keychain. */
     session: (): Promise<SessionView> => invoke<SessionView>("session", {}),
     /** Sign in with operator ID, password and TOTP. */

@@ -25,6 +25,7 @@ describe("platform", () => {
     const info: AppInfo = {
       version: "0.1.0",
       dataDir: "/tmp/desk",
+      logDir: "/tmp/desk/logs",
       keychain: { state: "available", backend: "secret-service" },
       centralUrl: null,
     };

@@ -1,5 +1,5 @@
 // 設定 renders what app_info returns — through a fake platform, no Tauri involved.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DeskError } from "../bindings/DeskError";
 import { i18n } from "../i18n/index.svelte";
 import { fakeCommands, mountWith, sampleInfo, settle } from "../test/mountWith";
@@ -31,6 +31,29 @@ describe("SettingsScreen", () => {
     expect(view.byTestId("keychain-status")?.textContent?.trim()).toBe("利用可能（Secret Service）");
     expect(view.byTestId("central-url")?.textContent?.trim()).toBe("https://central.example.jp");
     expect(view.byTestId("app-info-loading")).toBeNull();
+  });
+
+  it("shows the log folder and opens it, with the reason when it cannot", async () => {
+    const openLogDir = vi
+      .fn<() => Promise<null>>()
+      .mockResolvedValueOnce(null)
+      .mockRejectedValueOnce({
+        code: "INTERNAL",
+        message: "ログフォルダを開けませんでした（/x/logs）: no file manager",
+        field: null,
+        retryable: true,
+      } satisfies DeskError);
+    const view = mountWith(SettingsScreen, fakeCommands(undefined, { openLogDir }));
+    cleanup = view.destroy;
+    await settle();
+    expect(view.byTestId("log-dir")?.textContent).toBe(sampleInfo.logDir);
+    view.byTestId("open-log-dir")?.click();
+    await settle();
+    expect(openLogDir).toHaveBeenCalledTimes(1);
+    expect(view.byTestId("log-dir-error")).toBeNull();
+    view.byTestId("open-log-dir")?.click();
+    await settle();
+    expect(view.byTestId("log-dir-error")?.textContent).toContain("ログフォルダを開けませんでした");
   });
 
   it("says 未設定 when no central URL is configured", async () => {

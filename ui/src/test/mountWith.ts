@@ -10,6 +10,7 @@ import { applied, diffPage, inspection, overview, validation } from "./rosterFix
 export const sampleInfo: AppInfo = {
   version: "9.8.7-test",
   dataDir: "/home/agent/.local/share/jp.kencom.desk",
+  logDir: "/home/agent/.local/share/jp.kencom.desk/logs",
   keychain: { state: "available", backend: "Secret Service" },
   centralUrl: "https://central.example.jp",
 };
@@ -34,6 +35,7 @@ export function fakeCommands(
   const outcome = async () => ({ sent: true, message: "送信しました。", case: caseUnlinked });
   return {
     appInfo,
+    openLogDir: async () => null,
     session: async () => signedIn,
     signIn: async () => signedIn,
     signOut: async () => null,
