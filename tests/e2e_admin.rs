@@ -10,7 +10,7 @@
 mod support;
 
 use fantoccini::Locator;
-use support::central::Central;
+use support::central;
 
 const HEADER: &str = "保険者番号,記号,番号,枝番,漢字氏名,カナ氏名,性別,生年月日,本人家族区分,続柄,資格取得日,資格喪失日,任意継続,特例退職,郵便番号,住所";
 const GOOD: usize = 8;
@@ -54,7 +54,7 @@ fn pdf_pages(pdf: &std::path::Path) -> Option<u32> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn admin_uploads_a_shift_jis_roster_applies_it_and_prints_a_run() {
-    let central = Central::start().await;
+    let central = central::start().await;
     let app = support::App::launch(&[("KENCOM_CENTRAL_URL", &central.base)]).await;
     let files = tempfile::tempdir().unwrap();
     let roster_path = files.path().join("さくら名簿.csv");

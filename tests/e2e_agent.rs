@@ -9,11 +9,11 @@
 mod support;
 
 use fantoccini::Locator;
-use support::central::Central;
+use support::central;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn agent_signs_in_diagnoses_verifies_and_reissues() {
-    let central = Central::start().await;
+    let central = central::start().await;
     let app = support::App::launch(&[("KENCOM_CENTRAL_URL", &central.base)]).await;
 
     // Sign-in: a wrong TOTP is refused with a Japanese message on the TOTP field.

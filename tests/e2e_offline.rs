@@ -4,11 +4,11 @@
 mod support;
 
 use fantoccini::Locator;
-use support::central::Central;
+use support::central;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_note_written_offline_arrives_exactly_once() {
-    let mut central = Central::start().await;
+    let mut central = central::start().await;
     let app = support::App::launch(&[("KENCOM_CENTRAL_URL", &central.base)]).await;
 
     app.wait_text("[data-testid=signin-submit]", |_| true).await;

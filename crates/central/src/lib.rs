@@ -19,3 +19,5 @@ pub mod secrets;
 pub mod seed;
 pub mod state;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -8,12 +8,6 @@ pub mod file_host;
 pub mod proxy;
 pub mod rng;
 
-use kencom_central::clock::{Clock, SystemClock};
-use kencom_central::config::Config;
-use kencom_central::seed::{self, SeedOptions, SeedReport};
-use kencom_central::state::AppState;
-use kencom_central::store::sqlite::SqliteStore;
-use kencom_central::store::Store;
 use kencom_desk_core::{Desk, Host, KeychainStatus, Vault, VaultError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -79,70 +73,8 @@ impl Host for TestHost {
     }
 }
 
-pub struct Central {
-    pub base: String,
-    pub report: SeedReport,
-    pub state: AppState,
-    _dir: tempfile::TempDir,
-}
-
-impl Central {
-    /// Seed a fresh database and serve it on 127.0.0.1:<os-picked>.
-    pub async fn start() -> Central {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("central.db");
-        let store = SqliteStore::open(&path).unwrap();
-        let report = seed::seed(
-            &store,
-            &Config::default(),
-            &SystemClock,
-            &SeedOptions {
-                members: 200,
-                insurers: 4,
-                seed: 11,
-            },
-        )
-        .unwrap();
-        drop(store);
-        let state = AppState {
-            store: Store::new(Arc::new(SqliteStore::open(&path).unwrap())),
-            clock: Arc::new(SystemClock),
-            config: Arc::new(Config::default()),
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let s = state.clone();
-        tokio::spawn(async move {
-            kencom_central::http::serve(listener, s, std::future::pending()).await
-        });
-        Central {
-            base,
-            report,
-            state,
-            _dir: dir,
-        }
-    }
-
-    pub fn totp(&self, login: &str) -> String {
-        let o = self
-            .report
-            .operators
-            .iter()
-            .find(|o| o.login_id == login)
-            .unwrap();
-        kencom_central::secrets::current_totp(&o.totp_secret, SystemClock.now())
-    }
-
-    pub fn password(&self, login: &str) -> String {
-        self.report
-            .operators
-            .iter()
-            .find(|o| o.login_id == login)
-            .unwrap()
-            .password
-            .clone()
-    }
-}
+/// The seeded central server on loopback (shared with the app's E2E harness).
+pub use kencom_central::testing::SeededCentral as Central;
 
 pub fn desk() -> (Desk, Arc<TestHost>) {
     let host = Arc::new(TestHost::new());
