@@ -10,7 +10,7 @@ use crate::encoding::{utf8, RosterEncoding};
 use crate::error::RosterError;
 use crate::field::Field;
 use crate::mapping::{ColumnMapping, FixedWidthLayout, RosterFormat};
-use crate::split::{Split, Splitter};
+use crate::split::{find_break_or_quote, Split, Splitter};
 
 /// One decoded cell of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,9 @@ impl FieldSlots {
 pub(crate) enum Source<R: Read> {
     Csv {
         splitter: Splitter<R>,
+        /// A Shift_JIS line decoded whole, and where its fields end in it.
+        line: String,
+        ends_decoded: Vec<usize>,
     },
     Fixed {
         reader: BufReader<R>,
@@ -66,6 +69,8 @@ impl<R: Read> Source<R> {
             RosterFormat::Csv(mapping) => Ok((
                 Self::Csv {
                     splitter: Splitter::new(input),
+                    line: String::new(),
+                    ends_decoded: Vec::new(),
                 },
                 csv_slots(mapping)?,
             )),
@@ -105,7 +110,11 @@ impl<R: Read> Source<R> {
             len: 0,
         };
         match self {
-            Self::Csv { splitter } => {
+            Self::Csv {
+                splitter,
+                line,
+                ends_decoded,
+            } => {
                 let Some((number, split)) = splitter.next()? else {
                     out.cells.clear();
                     return Ok(false);
@@ -115,23 +124,33 @@ impl<R: Read> Source<R> {
                     Split::Plain(bytes, ends) => {
                         let utf8_line = if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
                             utf8(bytes)
+                        } else if crate::sjis::decode_valid(bytes, {
+                            line.clear();
+                            line
+                        }) {
+                            // The whole line is valid CP932: decoded in one pass, and since no
+                            // CP932 character contains the byte `,`, the decoded line has its
+                            // commas exactly where the fields end.
+                            ends_decoded.clear();
+                            find_break_or_quote(line.as_bytes(), ends_decoded);
+                            ends_decoded.push(line.len());
+                            fill_cells(&mut out.cells, line, ends_decoded);
+                            return Ok(true);
                         } else {
                             None
                         };
-                        let mut start = 0;
                         match utf8_line {
                             // Text already: the cells are slices of it (`,` is ASCII, so
                             // every cut is a character boundary).
                             Some(text) => {
-                                for &end in ends {
-                                    cells.next().text.push_str(&text[start..end]);
-                                    start = end + 1;
-                                }
+                                fill_cells(&mut out.cells, text, ends);
+                                return Ok(true);
                             }
-                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell
-                            // (no CP932 character contains the byte `,`), so a bad cell is
-                            // reported on its own.
+                            // Shift_JIS with a bad byte somewhere, or bytes that are not
+                            // UTF-8: decode cell by cell (no CP932 character contains the byte
+                            // `,`), so a bad cell is reported on its own.
                             None => {
+                                let mut start = 0;
                                 for &end in ends {
                                     cells.decode(encoding, &bytes[start..end]);
                                     start = end + 1;
@@ -198,6 +217,27 @@ impl<R: Read> Source<R> {
                 return Ok(true);
             },
         }
+    }
+}
+
+/// The cells of a line of text whose fields end at `ends`, reusing the cells' strings: the
+/// common path, kept to one tight loop because it runs for every field of every row.
+fn fill_cells(cells: &mut Vec<Cell>, text: &str, ends: &[usize]) {
+    cells.truncate(ends.len());
+    while cells.len() < ends.len() {
+        cells.push(Cell {
+            text: String::new(),
+            undecodable: None,
+            column: 0,
+        });
+    }
+    let mut start = 0;
+    for (i, (cell, &end)) in cells.iter_mut().zip(ends).enumerate() {
+        cell.text.clear();
+        cell.text.push_str(&text[start..end]);
+        cell.undecodable = None;
+        cell.column = i + 1;
+        start = end + 1;
     }
 }
 

@@ -19,13 +19,14 @@ use crate::source::{trim_padding, FieldSlots, RawRecord};
 
 /// The parts of an earlier row that a new one can be built in: strings to overwrite, and
 /// identifiers to keep when the new row has the same text (a roster repeats its insurer, and
-/// a household its 記号 and 番号).
+/// a household its 記号 and 番号). 枝番 cycle within each household (00, 01, 02, then 00
+/// again), so the last few distinct ones are kept rather than only the previous row's.
 #[derive(Debug, Default)]
 pub(crate) struct Spare {
     insurer: Option<InsurerNumber>,
     symbol: Option<CardSymbol>,
     number: Option<CardNumber>,
-    branch: Option<CardBranch>,
+    branches: Vec<CardBranch>,
     kanji_name: String,
     kana_name: String,
     relation_name: String,
@@ -33,18 +34,38 @@ pub(crate) struct Spare {
     address: String,
 }
 
-impl From<RosterRow> for Spare {
-    fn from(row: RosterRow) -> Self {
-        Self {
-            insurer: Some(row.insurer),
-            symbol: Some(row.symbol),
-            number: Some(row.number),
-            branch: row.branch,
-            kanji_name: row.kanji_name,
-            kana_name: row.kana_name,
-            relation_name: row.relation_name,
-            postal_code: row.postal_code.unwrap_or_default(),
-            address: row.address,
+/// 枝番 kept for reuse: enough for households of up to four without growing with the file.
+const SPARE_BRANCHES: usize = 4;
+
+impl Spare {
+    /// Keeps what `row` holds for the next rows, in place of the previous row's (field by
+    /// field: the pool of 枝番 keeps its buffer).
+    pub(crate) fn keep(&mut self, row: RosterRow) {
+        self.insurer = Some(row.insurer);
+        self.symbol = Some(row.symbol);
+        self.number = Some(row.number);
+        if let Some(b) = row.branch {
+            match self.branches.iter().position(|k| k.as_str() == b.as_str()) {
+                Some(i) => self.branches[i] = b,
+                None if self.branches.len() < SPARE_BRANCHES => self.branches.push(b),
+                // Full: the newest replaces one of the others (which one does not matter;
+                // households rarely hold more than four).
+                None => self.branches[0] = b,
+            }
+        }
+        self.kanji_name = row.kanji_name;
+        self.kana_name = row.kana_name;
+        self.relation_name = row.relation_name;
+        self.postal_code = row.postal_code.unwrap_or_default();
+        self.address = row.address;
+    }
+
+    /// A kept 枝番 whose text is exactly `text`, or `text` parsed. Sound for the same reason
+    /// as [`reuse_or_parse`].
+    fn branch(&mut self, text: &str) -> Result<CardBranch, kencom_domain::CardError> {
+        match self.branches.iter().position(|b| b.as_str() == text) {
+            Some(i) => Ok(self.branches.swap_remove(i)),
+            None => CardBranch::parse(text),
         }
     }
 }
@@ -210,8 +231,7 @@ pub(crate) fn validate(
         None => None,
         Some("") => Some(None),
         Some(v) => {
-            let parsed =
-                reuse_or_parse(&mut spare.branch, v, CardBranch::as_str, CardBranch::parse);
+            let parsed = spare.branch(v);
             card(&mut c, Field::Branch, parsed).map(Some)
         }
     };
