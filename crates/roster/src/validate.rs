@@ -45,7 +45,11 @@ impl Spare {
         self.symbol = Some(row.symbol);
         self.number = Some(row.number);
         if let Some(b) = row.branch {
-            match self.branches.iter().position(|k| k.as_str() == b.as_str()) {
+            match self
+                .branches
+                .iter()
+                .position(|k| same_text(k.as_str(), b.as_str()))
+            {
                 Some(i) => self.branches[i] = b,
                 None if self.branches.len() < SPARE_BRANCHES => self.branches.push(b),
                 // Full: the newest replaces one of the others (which one does not matter;
@@ -63,7 +67,11 @@ impl Spare {
     /// A kept 枝番 whose text is exactly `text`, or `text` parsed. Sound for the same reason
     /// as [`reuse_or_parse`].
     fn branch(&mut self, text: &str) -> Result<CardBranch, kencom_domain::CardError> {
-        match self.branches.iter().position(|b| b.as_str() == text) {
+        match self
+            .branches
+            .iter()
+            .position(|b| same_text(b.as_str(), text))
+        {
             Some(i) => Ok(self.branches.swap_remove(i)),
             None => CardBranch::parse(text),
         }
@@ -80,8 +88,32 @@ fn reuse_or_parse<T, E>(
     parse: fn(&str) -> Result<T, E>,
 ) -> Result<T, E> {
     match spare.take() {
-        Some(value) if as_str(&value) == text => Ok(value),
+        Some(value) if same_text(as_str(&value), text) => Ok(value),
         _ => parse(text),
+    }
+}
+
+/// `a == b` for the short strings identifiers are, compared in registers: `==` on `str` calls
+/// libc's `memcmp`, and the few calls a row makes for its identifiers showed in the profile.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    // Two overlapping loads cover every byte of a string of n..=2n bytes.
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => {
+            a.first_chunk::<4>() == b.first_chunk::<4>()
+                && a.last_chunk::<4>() == b.last_chunk::<4>()
+        }
+        8..=16 => {
+            a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        _ => a == b,
     }
 }
 
@@ -510,5 +542,51 @@ fn postal(c: &mut RowCheck<'_>, spare: &mut String) -> Option<Option<String>> {
         let value = v.to_owned();
         c.report(Field::PostalCode, RowProblem::PostalInvalid { value });
         Some(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn same_text_is_string_equality() {
+        let words = [
+            "",
+            "0",
+            "1",
+            "01",
+            "10",
+            "00",
+            "012",
+            "013",
+            "112",
+            "0613",
+            "0614",
+            "061334",
+            "061344",
+            "0613342",
+            "0613343",
+            "06133425",
+            "16133425",
+            "06133426",
+            "123456789",
+            "123456780",
+            "023456789",
+            "1234567890123456",
+            "1234567890123457",
+            "0234567890123456",
+            "12345678901234567",
+            "12345678901234568",
+            "ａ１",
+            "ａ２",
+            "髙",
+            "高",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_text(a, b), a == b, "{a:?} vs {b:?}");
+            }
+        }
     }
 }
