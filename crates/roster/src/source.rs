@@ -10,7 +10,7 @@ use crate::encoding::{utf8, RosterEncoding};
 use crate::error::RosterError;
 use crate::field::Field;
 use crate::mapping::{ColumnMapping, FixedWidthLayout, RosterFormat};
-use crate::split::{find_break_or_quote, Split, Splitter};
+use crate::split::{Split, Splitter};
 
 /// One decoded cell of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,9 +50,6 @@ impl FieldSlots {
 pub(crate) enum Source<R: Read> {
     Csv {
         splitter: Splitter<R>,
-        /// A Shift_JIS line decoded whole, and where its fields end in it.
-        line: String,
-        ends_decoded: Vec<usize>,
     },
     Fixed {
         reader: BufReader<R>,
@@ -69,8 +66,6 @@ impl<R: Read> Source<R> {
             RosterFormat::Csv(mapping) => Ok((
                 Self::Csv {
                     splitter: Splitter::new(input),
-                    line: String::new(),
-                    ends_decoded: Vec::new(),
                 },
                 csv_slots(mapping)?,
             )),
@@ -110,11 +105,7 @@ impl<R: Read> Source<R> {
             len: 0,
         };
         match self {
-            Self::Csv {
-                splitter,
-                line,
-                ends_decoded,
-            } => {
+            Self::Csv { splitter } => {
                 let Some((number, split)) = splitter.next()? else {
                     out.cells.clear();
                     return Ok(false);
@@ -124,18 +115,6 @@ impl<R: Read> Source<R> {
                     Split::Plain(bytes, ends) => {
                         let utf8_line = if encoding == RosterEncoding::Utf8 || bytes.is_ascii() {
                             utf8(bytes)
-                        } else if crate::sjis::decode_valid(bytes, {
-                            line.clear();
-                            line
-                        }) {
-                            // The whole line is valid CP932: decoded in one pass, and since no
-                            // CP932 character contains the byte `,`, the decoded line has its
-                            // commas exactly where the fields end.
-                            ends_decoded.clear();
-                            find_break_or_quote(line.as_bytes(), ends_decoded);
-                            ends_decoded.push(line.len());
-                            fill_cells(&mut out.cells, line, ends_decoded);
-                            return Ok(true);
                         } else {
                             None
                         };
@@ -146,9 +125,9 @@ impl<R: Read> Source<R> {
                                 fill_cells(&mut out.cells, text, ends);
                                 return Ok(true);
                             }
-                            // Shift_JIS with a bad byte somewhere, or bytes that are not
-                            // UTF-8: decode cell by cell (no CP932 character contains the byte
-                            // `,`), so a bad cell is reported on its own.
+                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell (no
+                            // CP932 character contains the byte `,`), so a bad cell is reported
+                            // on its own.
                             None => {
                                 let mut start = 0;
                                 for &end in ends {

@@ -283,7 +283,7 @@ fn exact_zero_bytes(x: u64) -> u64 {
 /// Index of the first CR, LF or `"`, eight bytes at a time; appends the offset of every `,`
 /// before it to `commas` on the way (the fields of a line without quotes lie between them,
 /// and looking for them in the same words costs less than a second pass).
-pub(crate) fn find_break_or_quote(data: &[u8], commas: &mut Vec<usize>) -> Option<usize> {
+fn find_break_or_quote(data: &[u8], commas: &mut Vec<usize>) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const COMMAS: u64 = ONES * 0x2C;
