@@ -125,9 +125,9 @@ impl<R: Read> Source<R> {
                                 fill_cells(&mut out.cells, text, ends);
                                 return Ok(true);
                             }
-                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell (no
-                            // CP932 character contains the byte `,`), so a bad cell is reported
-                            // on its own.
+                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell
+                            // (no CP932 character contains the byte `,`), so a bad cell is
+                            // reported on its own.
                             None => {
                                 let mut start = 0;
                                 for &end in ends {
