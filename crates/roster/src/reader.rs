@@ -242,7 +242,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
 
     fn read_next(&mut self, out: &mut ParsedRecord) -> Result<bool, RosterError> {
         if let Some(row) = out.value.take() {
-            self.spare = Spare::from(row);
+            self.spare.keep(row);
         }
         out.problems.clear();
         self.record.cells = std::mem::take(&mut out.cells);

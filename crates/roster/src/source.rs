@@ -118,20 +118,18 @@ impl<R: Read> Source<R> {
                         } else {
                             None
                         };
-                        let mut start = 0;
                         match utf8_line {
                             // Text already: the cells are slices of it (`,` is ASCII, so
                             // every cut is a character boundary).
                             Some(text) => {
-                                for &end in ends {
-                                    cells.next().text.push_str(&text[start..end]);
-                                    start = end + 1;
-                                }
+                                fill_cells(&mut out.cells, text, ends);
+                                return Ok(true);
                             }
                             // Shift_JIS, or bytes that are not UTF-8: decode cell by cell
                             // (no CP932 character contains the byte `,`), so a bad cell is
                             // reported on its own.
                             None => {
+                                let mut start = 0;
                                 for &end in ends {
                                     cells.decode(encoding, &bytes[start..end]);
                                     start = end + 1;
@@ -198,6 +196,27 @@ impl<R: Read> Source<R> {
                 return Ok(true);
             },
         }
+    }
+}
+
+/// The cells of a line of text whose fields end at `ends`, reusing the cells' strings: the
+/// common path, kept to one tight loop because it runs for every field of every row.
+fn fill_cells(cells: &mut Vec<Cell>, text: &str, ends: &[usize]) {
+    cells.truncate(ends.len());
+    while cells.len() < ends.len() {
+        cells.push(Cell {
+            text: String::new(),
+            undecodable: None,
+            column: 0,
+        });
+    }
+    let mut start = 0;
+    for (i, (cell, &end)) in cells.iter_mut().zip(ends).enumerate() {
+        cell.text.clear();
+        cell.text.push_str(&text[start..end]);
+        cell.undecodable = None;
+        cell.column = i + 1;
+        start = end + 1;
     }
 }
 

@@ -19,13 +19,14 @@ use crate::source::{trim_padding, FieldSlots, RawRecord};
 
 /// The parts of an earlier row that a new one can be built in: strings to overwrite, and
 /// identifiers to keep when the new row has the same text (a roster repeats its insurer, and
-/// a household its 記号 and 番号).
+/// a household its 記号 and 番号). 枝番 cycle within each household (00, 01, 02, then 00
+/// again), so the last few distinct ones are kept rather than only the previous row's.
 #[derive(Debug, Default)]
 pub(crate) struct Spare {
     insurer: Option<InsurerNumber>,
     symbol: Option<CardSymbol>,
     number: Option<CardNumber>,
-    branch: Option<CardBranch>,
+    branches: Vec<CardBranch>,
     kanji_name: String,
     kana_name: String,
     relation_name: String,
@@ -33,18 +34,46 @@ pub(crate) struct Spare {
     address: String,
 }
 
-impl From<RosterRow> for Spare {
-    fn from(row: RosterRow) -> Self {
-        Self {
-            insurer: Some(row.insurer),
-            symbol: Some(row.symbol),
-            number: Some(row.number),
-            branch: row.branch,
-            kanji_name: row.kanji_name,
-            kana_name: row.kana_name,
-            relation_name: row.relation_name,
-            postal_code: row.postal_code.unwrap_or_default(),
-            address: row.address,
+/// 枝番 kept for reuse: enough for households of up to four without growing with the file.
+const SPARE_BRANCHES: usize = 4;
+
+impl Spare {
+    /// Keeps what `row` holds for the next rows, in place of the previous row's (field by
+    /// field: the pool of 枝番 keeps its buffer).
+    pub(crate) fn keep(&mut self, row: RosterRow) {
+        self.insurer = Some(row.insurer);
+        self.symbol = Some(row.symbol);
+        self.number = Some(row.number);
+        if let Some(b) = row.branch {
+            match self
+                .branches
+                .iter()
+                .position(|k| same_text(k.as_str(), b.as_str()))
+            {
+                Some(i) => self.branches[i] = b,
+                None if self.branches.len() < SPARE_BRANCHES => self.branches.push(b),
+                // Full: the newest replaces one of the others (which one does not matter;
+                // households rarely hold more than four).
+                None => self.branches[0] = b,
+            }
+        }
+        self.kanji_name = row.kanji_name;
+        self.kana_name = row.kana_name;
+        self.relation_name = row.relation_name;
+        self.postal_code = row.postal_code.unwrap_or_default();
+        self.address = row.address;
+    }
+
+    /// A kept 枝番 whose text is exactly `text`, or `text` parsed. Sound for the same reason
+    /// as [`reuse_or_parse`].
+    fn branch(&mut self, text: &str) -> Result<CardBranch, kencom_domain::CardError> {
+        match self
+            .branches
+            .iter()
+            .position(|b| same_text(b.as_str(), text))
+        {
+            Some(i) => Ok(self.branches.swap_remove(i)),
+            None => CardBranch::parse(text),
         }
     }
 }
@@ -59,8 +88,32 @@ fn reuse_or_parse<T, E>(
     parse: fn(&str) -> Result<T, E>,
 ) -> Result<T, E> {
     match spare.take() {
-        Some(value) if as_str(&value) == text => Ok(value),
+        Some(value) if same_text(as_str(&value), text) => Ok(value),
         _ => parse(text),
+    }
+}
+
+/// `a == b` for the short strings identifiers are, compared in registers: `==` on `str` calls
+/// libc's `memcmp`, and the few calls a row makes for its identifiers showed in the profile.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    // Two overlapping loads cover every byte of a string of n..=2n bytes.
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => {
+            a.first_chunk::<4>() == b.first_chunk::<4>()
+                && a.last_chunk::<4>() == b.last_chunk::<4>()
+        }
+        8..=16 => {
+            a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>()
+        }
+        _ => a == b,
     }
 }
 
@@ -210,8 +263,7 @@ pub(crate) fn validate(
         None => None,
         Some("") => Some(None),
         Some(v) => {
-            let parsed =
-                reuse_or_parse(&mut spare.branch, v, CardBranch::as_str, CardBranch::parse);
+            let parsed = spare.branch(v);
             card(&mut c, Field::Branch, parsed).map(Some)
         }
     };
@@ -490,5 +542,83 @@ fn postal(c: &mut RowCheck<'_>, spare: &mut String) -> Option<Option<String>> {
         let value = v.to_owned();
         c.report(Field::PostalCode, RowProblem::PostalInvalid { value });
         Some(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+    use proptest::prelude::*;
+
+    /// Characters of every UTF-8 length and the ones rosters get wrong: both digit widths,
+    /// half-width kana, 髙, ①, 𠮷, NUL, a BOM, CR.
+    const CHARS: &[char] = &[
+        '0', '1', '9', '０', '１', 'ｶ', 'ﾞ', '髙', '高', '①', '𠮷', '\0', '\u{feff}', '\r', 'é', '-',
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(CHARS), 0..20)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// The register compare is string equality: on unrelated strings, and on strings that
+        /// differ in one character only (the case the overlapping loads must not miss).
+        #[test]
+        fn same_text_is_string_equality(
+            a in text(),
+            b in text(),
+            at in any::<prop::sample::Index>(),
+            with in prop::sample::select(CHARS),
+        ) {
+            prop_assert_eq!(same_text(&a, &b), a == b);
+            prop_assert!(same_text(&a, &a.clone()));
+            let mut chars: Vec<char> = a.chars().collect();
+            if !chars.is_empty() {
+                let i = at.index(chars.len());
+                chars[i] = with;
+                let c: String = chars.into_iter().collect();
+                prop_assert_eq!(same_text(&a, &c), a == c, "{:?} vs {:?}", a, c);
+            }
+        }
+    }
+
+    #[test]
+    fn same_text_tells_identifiers_one_digit_apart() {
+        let words = [
+            "",
+            "0",
+            "1",
+            "01",
+            "10",
+            "00",
+            "012",
+            "013",
+            "112",
+            "0613",
+            "0614",
+            "061334",
+            "061344",
+            "0613342",
+            "0613343",
+            "06133425",
+            "16133425",
+            "06133426",
+            "123456789",
+            "123456780",
+            "023456789",
+            "1234567890123456",
+            "1234567890123457",
+            "0234567890123456",
+            "12345678901234567",
+            "12345678901234568",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same_text(a, b), a == b, "{a:?} vs {b:?}");
+            }
+        }
     }
 }
