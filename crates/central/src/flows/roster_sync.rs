@@ -1,26 +1,23 @@
 //! Roster sync (名簿連携): an insurer's roster arrives as a chunked, resumable upload of rows
 //! the desk already parsed and validated; the server re-checks every identifier, diffs the
-//! upload against the central roster with `kencom_roster::RosterDiff`, and applies it in the
-//! caller's one transaction, exactly once (the upload remembers its sync entry).
+//! upload against the central roster (`roster_diff`: computed once per upload and roster
+//! generation, then paged from the store), and applies it in the caller's one
+//! transaction, exactly once (the upload remembers its sync entry).
 //!
 //! Idempotency is natural here, without keys: the file's hash picks the unfinished upload,
 //! a chunk's number picks the chunk (same rows = replay, other rows = 422), and apply
 //! answers the recorded sync on every call after the first.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::NaiveDate;
 use kencom_api::roster::*;
 use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
-use kencom_roster::{
-    DiffCounts, DiffEntry, FieldChange, LostReason, Relationship, RosterDiff, RosterRow as FileRow,
-    RowKey, Sex,
-};
+use kencom_roster::{DiffCounts, Relationship, RosterRow as FileRow, Sex};
 
 use crate::audit::{self, AuditEvent};
 use crate::clock::{jst_date, rfc3339, Millis};
 use crate::error::{ApiError, ApiResult};
 use crate::flows::check_len;
+use crate::flows::roster_diff::{self, DiffAnswer, FreshDiff, Outcome, Step};
 use crate::store::insurers::InsurerRow;
 use crate::store::roster::RosterRow as StoreRow;
 use crate::store::roster_sync::{ChunkMeta, SyncRow, UploadRow};
@@ -29,10 +26,6 @@ use crate::store::{Scope, Tx};
 /// Uploads at least this large that also outnumber the whole roster table are loaded with
 /// index maintenance suspended (indexes rebuilt by one sort each afterwards).
 pub const BULK_MIN_ROWS: i64 = 50_000;
-/// Chunks read per page while diffing or applying (bounds memory to a few MB of JSON).
-const CHUNK_PAGE: i64 = 16;
-/// Roster rows read per page while building the central snapshot.
-const SNAPSHOT_PAGE: i64 = 20_000;
 
 fn invalid_row(i: usize, field: &str, message: impl Into<String>) -> ApiError {
     ApiError::invalid("invalid_row", &format!("rows[{i}].{field}"), message)
@@ -161,7 +154,7 @@ pub fn to_store(r: &FileRow, id: i64, insurer_id: i64, synced_at: Millis) -> Sto
 
 /// The roster crate's view of a stored row; `None` for a row the domain rules refuse (rows
 /// seeded before validation existed): such a row takes no part in the diff.
-fn from_store(m: &StoreRow) -> Option<FileRow> {
+pub(crate) fn from_store(m: &StoreRow) -> Option<FileRow> {
     let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     Some(FileRow {
         insurer: InsurerNumber::parse(&m.insurer_number).ok()?,
@@ -414,176 +407,6 @@ pub fn put_chunk(
     ))
 }
 
-/// The central roster of an insurer as the diff sees it.
-struct Snapshot {
-    diff: RosterDiff,
-    ids: HashMap<RowKey, i64>,
-    /// Rows not yet on the portal: an unchanged re-send still syncs them.
-    unsynced: HashSet<i64>,
-}
-
-fn snapshot(tx: &mut dyn Tx, insurer_id: i64) -> ApiResult<Snapshot> {
-    let mut rows = Vec::new();
-    let mut ids = HashMap::new();
-    let mut unsynced = HashSet::new();
-    let mut after = 0;
-    loop {
-        let page = tx.insurer_members_after(insurer_id, after, SNAPSHOT_PAGE)?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for m in &page {
-            if let Some(r) = from_store(m) {
-                ids.insert(r.key(), m.id);
-                if m.synced_at.is_none() {
-                    unsynced.insert(m.id);
-                }
-                rows.push(r);
-            }
-        }
-    }
-    Ok(Snapshot {
-        diff: RosterDiff::new(rows),
-        ids,
-        unsynced,
-    })
-}
-
-/// One diff outcome handed to a walker: the entry, and the file row for a `Lost` entry
-/// whose file row exists (the entry itself carries only the key).
-type Sink<'a> = dyn FnMut(&mut dyn Tx, &Snapshot, DiffEntry, Option<FileRow>) -> ApiResult<()> + 'a;
-
-/// Stream the upload's rows through the diff against the central roster. Absent members are
-/// `Lost` only for a full roster; otherwise they are unchanged.
-fn walk(tx: &mut dyn Tx, u: &UploadRow, sink: &mut Sink<'_>) -> ApiResult<DiffCounts> {
-    let mut snap = snapshot(tx, u.insurer_id)?;
-    let mut from = 0;
-    loop {
-        let bodies = tx.chunk_bodies(u.id, from, CHUNK_PAGE)?;
-        if bodies.is_empty() {
-            break;
-        }
-        for (seq, body) in bodies {
-            from = seq + 1;
-            let rows: Vec<RosterRowWire> = serde_json::from_slice(&body)
-                .map_err(|_| ApiError::internal("stored chunk unreadable"))?;
-            for (i, w) in rows.iter().enumerate() {
-                let row = from_wire(i, w)?;
-                let lost_row = (row.lost_on.is_some() && snap.ids.contains_key(&row.key()))
-                    .then(|| row.clone());
-                let entry = snap.diff.push(row);
-                sink(tx, &snap, entry, lost_row)?;
-            }
-        }
-    }
-    let diff = std::mem::replace(&mut snap.diff, RosterDiff::new(Vec::new()));
-    let (mut counts, rest) = diff.finish();
-    for e in rest {
-        let e = match e {
-            DiffEntry::Lost {
-                key,
-                reason: LostReason::Absent,
-                ..
-            } if !u.full_roster => {
-                counts.lost -= 1;
-                counts.unchanged += 1;
-                DiffEntry::Unchanged { key }
-            }
-            e => e,
-        };
-        sink(tx, &snap, e, None)?;
-    }
-    Ok(counts)
-}
-
-fn counts_view(c: &DiffCounts) -> RosterDiffCounts {
-    RosterDiffCounts {
-        added: c.added as i64,
-        changed: c.changed as i64,
-        lost: c.lost as i64,
-        unchanged: c.unchanged as i64,
-        duplicates: c.duplicates as i64,
-    }
-}
-
-fn kind_of(e: &DiffEntry) -> Option<RosterDiffKind> {
-    match e {
-        DiffEntry::Added { .. } => Some(RosterDiffKind::Added),
-        DiffEntry::Changed { .. } => Some(RosterDiffKind::Changed),
-        DiffEntry::Lost { .. } => Some(RosterDiffKind::Lost),
-        DiffEntry::Unchanged { .. } => Some(RosterDiffKind::Unchanged),
-        DiffEntry::DuplicateInFile { .. } => None,
-    }
-}
-
-fn key_view(k: &RowKey) -> RosterKeyView {
-    RosterKeyView {
-        insurer_number: k.insurer.as_str().to_string(),
-        symbol: k.symbol.as_str().to_string(),
-        number: k.number.as_str().to_string(),
-        branch: k.branch.as_ref().map(|b| b.as_str().to_string()),
-    }
-}
-
-fn change_view(c: &FieldChange) -> RosterFieldChange {
-    RosterFieldChange {
-        field: serde_json::to_value(c.field)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
-        label: c.field.header_ja().to_string(),
-        before: c.before.clone(),
-        after: c.after.clone(),
-    }
-}
-
-fn entry_view(
-    tx: &mut dyn Tx,
-    snap: &Snapshot,
-    e: &DiffEntry,
-    file_row: Option<&FileRow>,
-) -> ApiResult<Option<RosterDiffEntryView>> {
-    let Some(kind) = kind_of(e) else {
-        return Ok(None);
-    };
-    let (key, row, changes, lost) = match e {
-        DiffEntry::Added { row } => (row.key(), Some(row), Vec::new(), None),
-        DiffEntry::Changed { key, changes, row } => (key.clone(), Some(row), changes.clone(), None),
-        DiffEntry::Lost {
-            key,
-            reason,
-            changes,
-        } => (key.clone(), file_row, changes.clone(), Some(reason)),
-        DiffEntry::Unchanged { key } | DiffEntry::DuplicateInFile { key } => {
-            (key.clone(), None, Vec::new(), None)
-        }
-    };
-    let (kana_name, kanji_name) = match row {
-        Some(r) => (r.kana_name.clone(), r.kanji_name.clone()),
-        None => match snap.ids.get(&key) {
-            Some(id) => tx
-                .get_member(&Scope::All, *id)?
-                .map(|m| (m.name_kana, m.name_kanji))
-                .unwrap_or_default(),
-            None => Default::default(),
-        },
-    };
-    Ok(Some(RosterDiffEntryView {
-        kind,
-        key: key_view(&key),
-        kana_name,
-        kanji_name,
-        changes: changes.iter().map(change_view).collect(),
-        lost_reason: lost.map(|r| match r {
-            LostReason::Absent => "absent".to_string(),
-            LostReason::LostOn(_) => "lost_on".to_string(),
-        }),
-        lost_on: lost.and_then(|r| match r {
-            LostReason::LostOn(d) => Some(d.format("%Y-%m-%d").to_string()),
-            LostReason::Absent => None,
-        }),
-    }))
-}
-
 fn ready(tx: &mut dyn Tx, u: &UploadRow) -> ApiResult<()> {
     if u.applied_at.is_some() {
         return Err(ApiError::conflict(
@@ -600,57 +423,33 @@ fn ready(tx: &mut dyn Tx, u: &UploadRow) -> ApiResult<()> {
     Ok(())
 }
 
-/// Counts over the whole diff and one page of entries (`kind` filters the page).
+/// The diff of a complete, unapplied upload in a read transaction: a page of the cached
+/// diff when it was computed against the insurer's current roster, else the diff computed
+/// now, which the caller keeps with [`keep_diff`] in a write transaction.
 pub fn diff(
     tx: &mut dyn Tx,
     scope: &Scope,
     id: i64,
     q: &RosterDiffQuery,
+    now: Millis,
+) -> ApiResult<DiffAnswer> {
+    let u = upload(tx, scope, id)?;
+    ready(tx, &u)?;
+    roster_diff::cached_or_compute(tx, &u, q, now)
+}
+
+/// Keep a diff computed by [`diff`] and answer the page from it. Refuses (409) an upload
+/// applied in the meantime: its chunks and cache are gone or about to go.
+pub fn keep_diff(
+    tx: &mut dyn Tx,
+    scope: &Scope,
+    id: i64,
+    q: &RosterDiffQuery,
+    fresh: FreshDiff,
 ) -> ApiResult<RosterDiffView> {
     let u = upload(tx, scope, id)?;
     ready(tx, &u)?;
-    let offset = q.offset.unwrap_or(0);
-    let limit = q.limit.unwrap_or(50);
-    if offset < 0 {
-        return Err(ApiError::invalid(
-            "validation",
-            "offset",
-            "offset は0以上です",
-        ));
-    }
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::invalid(
-            "validation",
-            "limit",
-            "limit は1〜500です",
-        ));
-    }
-    let mut matched = 0i64;
-    let mut entries = Vec::new();
-    let counts = walk(tx, &u, &mut |tx, snap, e, file_row| {
-        let Some(kind) = kind_of(&e) else {
-            return Ok(());
-        };
-        if q.kind.is_some_and(|k| k != kind) {
-            return Ok(());
-        }
-        if matched >= offset && matched < offset + limit {
-            if let Some(v) = entry_view(tx, snap, &e, file_row.as_ref())? {
-                entries.push(v);
-            }
-        }
-        matched += 1;
-        Ok(())
-    })?;
-    Ok(RosterDiffView {
-        upload_id: u.id,
-        counts: counts_view(&counts),
-        kind: q.kind,
-        total: matched,
-        offset,
-        limit,
-        entries,
-    })
+    roster_diff::store_and_page(tx, &u, q, fresh)
 }
 
 /// Apply a complete upload in the caller's transaction, once: a later call answers the
@@ -679,39 +478,27 @@ pub fn apply(
     } else {
         None
     };
-    let counts = walk(tx, &u, &mut |tx, snap, e, file_row| {
-        let id_of = |k: &RowKey| {
-            snap.ids
-                .get(k)
-                .copied()
-                .ok_or_else(|| ApiError::internal("diff key without id"))
-        };
-        match e {
-            DiffEntry::Added { row } => {
-                tx.insert_roster_member(&to_store(&row, 0, insurer_id, now))?;
-            }
-            DiffEntry::Changed { key, row, .. } => {
-                tx.update_roster_member(&to_store(&row, id_of(&key)?, insurer_id, now))?;
-            }
-            DiffEntry::Lost {
-                key,
-                reason: LostReason::LostOn(_),
-                ..
-            } => {
-                let row = file_row.ok_or_else(|| ApiError::internal("lost row missing"))?;
-                tx.update_roster_member(&to_store(&row, id_of(&key)?, insurer_id, now))?;
-            }
-            DiffEntry::Lost {
-                key,
-                reason: LostReason::Absent,
-                ..
-            } => tx.set_disqualified(id_of(&key)?, &today, now)?,
-            DiffEntry::Unchanged { key } => {
-                if let Some(id) = snap.ids.get(&key).filter(|id| snap.unsynced.contains(id)) {
-                    tx.mark_synced(*id, now)?;
+    let counts = roster_diff::walk(tx, &u, &mut |tx, step| {
+        match step {
+            Step::File { row, outcome, .. } => match outcome {
+                Outcome::Added => {
+                    tx.insert_roster_member(&to_store(&row, 0, insurer_id, now))?;
                 }
-            }
-            DiffEntry::DuplicateInFile { .. } => {}
+                Outcome::Changed { id } | Outcome::LostOn { id } => {
+                    tx.update_roster_member(&to_store(&row, id, insurer_id, now))?;
+                }
+                Outcome::Unchanged { id, unsynced } => {
+                    if unsynced {
+                        tx.mark_synced(id, now)?;
+                    }
+                }
+                Outcome::Duplicate => {}
+            },
+            Step::Absent { id, lost: true, .. } => tx.set_disqualified(id, &today, now)?,
+            Step::Absent {
+                id, unsynced: true, ..
+            } => tx.mark_synced(id, now)?,
+            Step::Absent { .. } => {}
         }
         Ok(())
     })?;
@@ -761,6 +548,16 @@ pub fn discard_chunks(tx: &mut dyn Tx, scope: &Scope, id: i64) -> ApiResult<()> 
         ));
     }
     Ok(tx.delete_chunks(u.id)?)
+}
+
+fn counts_view(c: &DiffCounts) -> RosterDiffCounts {
+    RosterDiffCounts {
+        added: c.added as i64,
+        changed: c.changed as i64,
+        lost: c.lost as i64,
+        unchanged: c.unchanged as i64,
+        duplicates: c.duplicates as i64,
+    }
 }
 
 /// A sync history entry on the wire.
