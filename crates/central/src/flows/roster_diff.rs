@@ -25,7 +25,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 
 use crate::clock::Millis;
 use crate::error::{ApiError, ApiResult};
-use crate::flows::roster_sync::{from_store, from_wire};
+use crate::flows::roster_sync::{format_iso, from_store, from_wire_owned};
 use crate::store::roster_sync::{DiffCacheRow, DiffRun, UploadRow};
 use crate::store::{Scope, Tx};
 
@@ -205,8 +205,8 @@ pub(crate) fn walk(
             from = seq + 1;
             let rows: Vec<RosterRowWire> = serde_json::from_slice(&body)
                 .map_err(|_| ApiError::internal("stored chunk unreadable"))?;
-            for (i, w) in rows.iter().enumerate() {
-                let row = from_wire(i, w)?;
+            for (i, w) in rows.into_iter().enumerate() {
+                let row = from_wire_owned(i, w)?;
                 let outcome = central.classify(&mut key, &row);
                 match outcome {
                     Outcome::Added => counts.added += 1,
@@ -507,7 +507,7 @@ fn views(
             .and_then(|p| de.end().map(|()| p))
             .map_err(|_| ApiError::internal("stored chunk unreadable"))?;
         for (i, w) in picked {
-            file_rows.insert((*chunk, i as i64), from_wire(i, &w)?);
+            file_rows.insert((*chunk, i as i64), from_wire_owned(i, w)?);
         }
     }
     let mut out = Vec::with_capacity(slices.len());
@@ -597,7 +597,7 @@ fn view(
             LostReason::LostOn(_) => "lost_on".to_string(),
         }),
         lost_on: lost.and_then(|r| match r {
-            LostReason::LostOn(d) => Some(d.format("%Y-%m-%d").to_string()),
+            LostReason::LostOn(d) => Some(format_iso(*d)),
             LostReason::Absent => None,
         }),
     })
