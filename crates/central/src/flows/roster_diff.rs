@@ -15,7 +15,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use kencom_api::roster::*;
 use kencom_roster::{
@@ -120,12 +120,10 @@ impl CentralIndex {
             &r.postal_code,
             &r.address,
         );
-        let hash = |s: &RandomState| {
-            let mut h = s.build_hasher();
-            fields.hash(&mut h);
-            h.finish()
-        };
-        [hash(&self.fp_keys.0), hash(&self.fp_keys.1)]
+        [
+            self.fp_keys.0.hash_one(fields),
+            self.fp_keys.1.hash_one(fields),
+        ]
     }
 
     /// `RosterDiff::push`'s classification, from the slot alone.
@@ -172,6 +170,9 @@ pub(crate) enum Outcome {
 }
 
 /// One step of the walk.
+// Built and consumed once per row, never stored: boxing the row would only add an
+// allocation per row.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Step {
     /// File row `chunk_row` of chunk `chunk_seq`.
     File {
@@ -653,5 +654,173 @@ impl<'de> Visitor<'de> for Pick<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
+    use kencom_roster::{Relationship, Sex};
+
+    fn row(insurer: &str, symbol: &str, number: &str, branch: Option<&str>) -> FileRow {
+        FileRow {
+            insurer: InsurerNumber::parse(insurer).unwrap(),
+            symbol: CardSymbol::parse(symbol).unwrap(),
+            number: CardNumber::parse(number).unwrap(),
+            branch: branch.map(|b| CardBranch::parse(b).unwrap()),
+            kanji_name: "山田　太郎".into(),
+            kana_name: "ヤマダタロウ".into(),
+            sex: Some(Sex::Male),
+            birth_date: NaiveDate::from_ymd_opt(1980, 1, 2).unwrap(),
+            relationship: Relationship::Insured,
+            relation_name: "本人".into(),
+            acquired_on: None,
+            lost_on: None,
+            voluntary_continuation: false,
+            special_retiree: false,
+            postal_code: None,
+            address: String::new(),
+        }
+    }
+
+    #[test]
+    fn compact_keys_sort_as_row_keys() {
+        // Prefixes, an empty 記号, with and without 枝番: where joined strings could
+        // disagree with field-by-field order.
+        let mut rows = Vec::new();
+        for insurer in ["06133425", "63133425", "06130017"] {
+            for symbol in ["", "1", "12", "1-2", "ＡＢ"] {
+                for number in ["1", "12", "123", "10000163"] {
+                    for branch in [None, Some("00"), Some("01"), Some("10")] {
+                        rows.push(row(insurer, symbol, number, branch));
+                    }
+                }
+            }
+        }
+        let mut by_key = rows.clone();
+        by_key.sort_by_key(|r| r.key());
+        let mut by_compact = rows;
+        by_compact.sort_by_cached_key(|r| {
+            let mut k = String::new();
+            compact_key(&mut k, r);
+            k
+        });
+        let keys = |v: &[FileRow]| v.iter().map(FileRow::key).collect::<Vec<_>>();
+        assert_eq!(
+            keys(&by_compact),
+            keys(&by_key),
+            "absent members must come out in RowKey order"
+        );
+    }
+
+    #[test]
+    fn fingerprints_tell_every_compared_field_apart() {
+        let index = CentralIndex {
+            slots: HashMap::new(),
+            fp_keys: (RandomState::new(), RandomState::new()),
+        };
+        let base = row("06133425", "12", "34", Some("00"));
+        let fp = index.fingerprint(&base);
+        assert_eq!(index.fingerprint(&base.clone()), fp);
+        let mut variants = Vec::new();
+        let mut v = base.clone();
+        v.kanji_name.push('子');
+        variants.push(v);
+        let mut v = base.clone();
+        v.sex = None;
+        variants.push(v);
+        let mut v = base.clone();
+        v.acquired_on = Some(v.birth_date);
+        variants.push(v);
+        let mut v = base.clone();
+        v.lost_on = Some(v.birth_date);
+        variants.push(v);
+        let mut v = base.clone();
+        v.postal_code = Some(String::new());
+        variants.push(v);
+        let mut v = base.clone();
+        // The same characters moved from one text field to the next must still differ.
+        v.kanji_name = "山田　太郎ヤ".into();
+        v.kana_name = "マダタロウ".into();
+        variants.push(v);
+        for v in variants {
+            assert_ne!(
+                index.fingerprint(&v),
+                fp,
+                "{v:?} must not pass as unchanged"
+            );
+        }
+    }
+
+    #[test]
+    fn runs_fold_file_rows_of_one_kind_within_a_chunk() {
+        let mut r = Runs::default();
+        r.push(UNCHANGED, Some((0, 0)), None);
+        r.push(UNCHANGED, Some((0, 1)), None);
+        r.push(CHANGED, Some((0, 2)), Some(7));
+        r.push(UNCHANGED, Some((0, 3)), None);
+        // Row 4 was a duplicate (no entry): the run must not bridge it.
+        r.push(UNCHANGED, Some((0, 5)), None);
+        r.push(UNCHANGED, Some((1, 0)), None);
+        r.push(ADDED, Some((1, 1)), None);
+        r.push(ADDED, Some((1, 2)), None);
+        r.push(LOST, None, Some(9));
+        r.push(LOST, None, Some(10));
+        let got: Vec<_> = r
+            .runs
+            .iter()
+            .map(|x| {
+                (
+                    x.seq,
+                    x.kind,
+                    x.kind_seq,
+                    x.len,
+                    x.chunk_seq,
+                    x.chunk_row,
+                    x.member_id,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, UNCHANGED, 0, 2, Some(0), Some(0), None),
+                (2, CHANGED, 0, 1, Some(0), Some(2), Some(7)),
+                (3, UNCHANGED, 2, 1, Some(0), Some(3), None),
+                (4, UNCHANGED, 3, 1, Some(0), Some(5), None),
+                (5, UNCHANGED, 4, 1, Some(1), Some(0), None),
+                (6, ADDED, 0, 2, Some(1), Some(1), None),
+                (8, LOST, 0, 1, None, None, Some(9)),
+                (9, LOST, 1, 1, None, None, Some(10)),
+            ]
+        );
+    }
+
+    #[test]
+    fn pick_decodes_only_the_wanted_rows() {
+        let rows: Vec<RosterRowWire> = (0..5)
+            .map(|i| {
+                let mut w: RosterRowWire = serde_json::from_value(serde_json::json!({
+                    "insurer_number": "06133425", "symbol": "12", "number": format!("{i}"),
+                    "branch": "00", "kanji_name": "山田　太郎", "kana_name": "ヤマダタロウ",
+                    "sex": "male", "birth_date": "1980-01-02", "relationship": "insured",
+                    "relation_name": "本人", "acquired_on": null, "lost_on": null,
+                    "voluntary_continuation": false, "special_retiree": false,
+                    "postal_code": null, "address": ""
+                }))
+                .unwrap();
+                w.address = format!("住所{i}");
+                w
+            })
+            .collect();
+        let body = serde_json::to_vec(&rows).unwrap();
+        let want: BTreeSet<usize> = [1, 4].into();
+        let mut de = serde_json::Deserializer::from_slice(&body);
+        let got = Pick(&want).deserialize(&mut de).unwrap();
+        de.end().unwrap();
+        let got: Vec<(usize, String)> = got.into_iter().map(|(i, w)| (i, w.address)).collect();
+        assert_eq!(got, [(1, "住所1".to_string()), (4, "住所4".to_string())]);
     }
 }

@@ -640,3 +640,46 @@ pub fn history(tx: &mut dyn Tx, scope: &Scope, insurer_id: i64) -> ApiResult<Vec
     let ins = insurer(tx, scope, insurer_id)?;
     Ok(tx.syncs(ins.id, 100)?.iter().map(sync_view).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_read_and_write_as_chrono_does() {
+        let chrono_parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let inputs = [
+            "2024-02-29",
+            "2023-02-29",
+            "1900-01-01",
+            "0001-12-31",
+            "9999-12-31",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-5",
+            "2024/01/05",
+            "２０２４-01-05",
+            " 2024-01-05",
+            "+2024-01-05",
+            "",
+        ];
+        for s in inputs {
+            assert_eq!(
+                parse_iso(s),
+                chrono_parse(s),
+                "{s:?} must parse as chrono does"
+            );
+        }
+        let mut d = NaiveDate::from_ymd_opt(1899, 12, 25).unwrap();
+        while d < NaiveDate::from_ymd_opt(1901, 3, 5).unwrap() {
+            let text = format_iso(d);
+            assert_eq!(text, d.format("%Y-%m-%d").to_string());
+            assert_eq!(plain_iso(&text), Some(d), "{text} takes the fast path");
+            d = d.succ_opt().unwrap();
+        }
+        for y in [-5, 10_000, 12_345] {
+            let d = NaiveDate::from_ymd_opt(y, 6, 7).unwrap();
+            assert_eq!(format_iso(d), d.format("%Y-%m-%d").to_string());
+        }
+    }
+}
