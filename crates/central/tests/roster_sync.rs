@@ -10,11 +10,16 @@
 mod common;
 
 use common::TestServer;
-use kencom_api::roster::{RosterRelationship, RosterRowWire, RosterSex};
+use kencom_api::roster::{
+    RosterDiffKind, RosterDiffQuery, RosterRelationship, RosterRowWire, RosterSex,
+};
 use kencom_central::clock::{jst_date, Clock, DAY};
+use kencom_central::flows::roster_diff::DiffAnswer;
+use kencom_central::flows::roster_sync;
 use kencom_central::store::accounts::AttemptRow;
 use kencom_central::store::roster::RosterRow;
 use kencom_central::store::roster_sync::DiffCacheRow;
+use kencom_central::store::Scope;
 use serde_json::{json, Value};
 
 const ADMIN: &str = "admin-desc";
@@ -1053,4 +1058,68 @@ async fn a_roster_change_invalidates_the_kept_diff_and_apply_is_unaffected() {
     // Apply dropped the chunks, and the kept diff with them.
     assert_eq!(kept_diff(&s, id).await, None, "discard drops the kept diff");
     assert_eq!(kept_runs(&s, id), 0);
+}
+
+#[tokio::test]
+async fn a_roster_write_between_computing_and_keeping_the_diff_is_not_missed() {
+    let s = TestServer::start().await;
+    let token = s.token(ADMIN).await;
+    let (insurer_id, roster) = central(&s, &token).await;
+    let file = cache_file(&roster);
+    let id = upload_all(&s, &token, insurer_id, &file, true).await;
+    // The handler's two steps, with a roster write landing between them.
+    let scope = Scope::Insurer(insurer_id);
+    let q = RosterDiffQuery {
+        kind: Some(RosterDiffKind::Changed),
+        offset: None,
+        limit: Some(500),
+    };
+    let read_q = q.clone();
+    let answer = s
+        .state
+        .store
+        .read(move |tx| roster_sync::diff(tx, &scope, id, &read_q, 1))
+        .await
+        .unwrap();
+    let DiffAnswer::Computed(fresh) = answer else {
+        panic!("nothing was kept yet");
+    };
+    let mut edit = roster
+        .iter()
+        .filter(|m| m.disqualified_on.is_none())
+        .nth(4)
+        .unwrap()
+        .clone();
+    edit.name_kanji = "割込　更新".into();
+    let renamed = edit.card_number.clone();
+    s.state
+        .store
+        .write(move |tx| Ok(tx.update_roster_member(&edit)?))
+        .await
+        .unwrap();
+    let page = s
+        .state
+        .store
+        .write(move |tx| roster_sync::keep_diff(tx, &scope, id, &q, fresh))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.counts.changed, 2,
+        "the page reflects the roster as it is when the diff is kept"
+    );
+    assert!(page
+        .entries
+        .iter()
+        .any(|e| e.key.number == renamed && e.changes[0].before == "割込　更新"));
+    let current = s
+        .state
+        .store
+        .read(move |tx| Ok(tx.roster_generation(insurer_id)?))
+        .await
+        .unwrap();
+    assert_eq!(
+        kept_diff(&s, id).await.map(|k| k.generation),
+        Some(current),
+        "what is kept is of the current roster"
+    );
 }

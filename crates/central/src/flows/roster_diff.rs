@@ -412,20 +412,30 @@ pub(crate) fn cached_or_compute(
     Ok(DiffAnswer::Computed(compute(tx, u, now)?))
 }
 
-/// Keep a computed diff (unless a diff of a later generation was kept meanwhile) and
-/// answer the page from the cache. The caller checked, in this write transaction, that the
-/// upload is still unapplied: an applied upload's chunks and cache go, and a cache stored
-/// after that would point at nothing.
+/// Keep a computed diff and answer the page from the cache. The caller checked, in this
+/// write transaction, that the upload is still unapplied: an applied upload's chunks and
+/// cache go, and a cache stored after that would point at nothing.
+///
+/// The roster may have moved since the read transaction computed `fresh`; a page built
+/// from it now would read members as they are now against entries computed before. So the
+/// kept diff must be of the current generation: another request's if it already kept one,
+/// else `fresh`, else one computed again here (holding the writer, but only after a roster
+/// write raced this request).
 pub(crate) fn store_and_page(
     tx: &mut dyn Tx,
     u: &UploadRow,
     q: &RosterDiffQuery,
     fresh: FreshDiff,
 ) -> ApiResult<RosterDiffView> {
-    let kept = tx.diff_cache(u.id)?;
-    let cache = match kept {
-        Some(k) if k.generation > fresh.cache.generation => k,
+    let current = tx.roster_generation(u.insurer_id)?;
+    let cache = match tx.diff_cache(u.id)? {
+        Some(kept) if kept.generation == current => kept,
         _ => {
+            let fresh = if fresh.cache.generation == current {
+                fresh
+            } else {
+                compute(tx, u, fresh.cache.computed_at)?
+            };
             tx.put_diff_cache(&fresh.cache, &fresh.runs)?;
             fresh.cache
         }
