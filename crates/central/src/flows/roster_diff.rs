@@ -17,22 +17,24 @@ use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasher;
 
+use chrono::NaiveDate;
 use kencom_api::roster::*;
+use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
 use kencom_roster::{
-    DiffCounts, DiffEntry, FieldChange, LostReason, RosterDiff, RosterRow as FileRow, RowKey,
+    DiffCounts, DiffEntry, FieldChange, LostReason, Relationship, RosterDiff, RosterRow as FileRow,
+    RowKey, Sex,
 };
 use serde::de::{DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 
 use crate::clock::Millis;
 use crate::error::{ApiError, ApiResult};
-use crate::flows::roster_sync::{format_iso, from_store, from_wire_owned};
-use crate::store::roster_sync::{DiffCacheRow, DiffRun, UploadRow};
+use crate::flows::roster_sync::{format_iso, from_wire_owned, parse_iso};
+use crate::store::roster::RosterRow as StoreRow;
+use crate::store::roster_sync::{DiffCacheRow, DiffRun, RosterRowRef, UploadRow};
 use crate::store::{Scope, Tx};
 
 /// Chunks read per page while walking an upload (bounds memory to a few MB of JSON).
 const CHUNK_PAGE: i64 = 16;
-/// Roster rows read per page while indexing the central roster.
-const CENTRAL_PAGE: i64 = 20_000;
 
 /// What the index keeps of one central row.
 #[derive(Clone, Copy)]
@@ -61,17 +63,121 @@ struct CentralIndex {
 /// sorts below every character the domain parsers admit in these fields, so the bytes of
 /// compact keys sort exactly as `RowKey`'s derived order (field by field, no 枝番 first) —
 /// which is what orders the members absent from the file.
-fn compact_key(buf: &mut String, r: &FileRow) {
+fn compact_key(
+    buf: &mut String,
+    insurer: &InsurerNumber,
+    symbol: &CardSymbol,
+    number: &CardNumber,
+    branch: Option<&CardBranch>,
+) {
     buf.clear();
-    buf.push_str(r.insurer.as_str());
+    buf.push_str(insurer.as_str());
     buf.push('\0');
-    buf.push_str(r.symbol.as_str());
+    buf.push_str(symbol.as_str());
     buf.push('\0');
-    buf.push_str(r.number.as_str());
-    if let Some(b) = &r.branch {
+    buf.push_str(number.as_str());
+    if let Some(b) = branch {
         buf.push('\0');
         buf.push_str(b.as_str());
     }
+}
+
+/// Every field `kencom_roster`'s field-by-field comparison looks at (all but the key),
+/// borrowed from a file row or a stored one. Its text form is an injective function of
+/// these, so equal `Compared` ⇔ no field changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Compared<'a> {
+    kanji_name: &'a str,
+    kana_name: &'a str,
+    sex: Option<Sex>,
+    birth_date: NaiveDate,
+    relationship: Relationship,
+    relation_name: &'a str,
+    acquired_on: Option<NaiveDate>,
+    lost_on: Option<NaiveDate>,
+    voluntary_continuation: bool,
+    special_retiree: bool,
+    postal_code: Option<&'a str>,
+    address: &'a str,
+}
+
+impl<'a> Compared<'a> {
+    fn of(r: &'a FileRow) -> Self {
+        Compared {
+            kanji_name: &r.kanji_name,
+            kana_name: &r.kana_name,
+            sex: r.sex,
+            birth_date: r.birth_date,
+            relationship: r.relationship,
+            relation_name: &r.relation_name,
+            acquired_on: r.acquired_on,
+            lost_on: r.lost_on,
+            voluntary_continuation: r.voluntary_continuation,
+            special_retiree: r.special_retiree,
+            postal_code: r.postal_code.as_deref(),
+            address: &r.address,
+        }
+    }
+}
+
+/// A stored row as the diff sees it: its key and compared fields; `None` for a row the
+/// domain rules refuse (rows seeded before validation existed), which takes no part.
+fn stored_row<'a>(m: &RosterRowRef<'a>) -> Option<(RowKey, Compared<'a>)> {
+    let key = RowKey {
+        insurer: InsurerNumber::parse(m.insurer_number).ok()?,
+        symbol: CardSymbol::parse(m.card_symbol).ok()?,
+        number: CardNumber::parse(m.card_number).ok()?,
+        branch: match m.branch {
+            "" => None,
+            b => Some(CardBranch::parse(b).ok()?),
+        },
+    };
+    let compared = Compared {
+        kanji_name: m.name_kanji,
+        kana_name: m.name_kana,
+        sex: match m.sex {
+            "1" => Some(Sex::Male),
+            "2" => Some(Sex::Female),
+            _ => None,
+        },
+        birth_date: parse_iso(m.birth_date)?,
+        relationship: if m.relation == "dependent" {
+            Relationship::Dependent
+        } else {
+            Relationship::Insured
+        },
+        relation_name: m.relation_name,
+        acquired_on: parse_iso(m.qualified_on),
+        lost_on: m.disqualified_on.and_then(parse_iso),
+        voluntary_continuation: m.voluntary_continuation,
+        special_retiree: m.special_retiree,
+        postal_code: Some(m.postal_code).filter(|p| !p.is_empty()),
+        address: m.address,
+    };
+    Some((key, compared))
+}
+
+/// The roster crate's row for a stored one (see [`stored_row`]).
+fn from_store(m: &StoreRow) -> Option<FileRow> {
+    let (key, c) = stored_row(&m.borrowed())?;
+    Some(FileRow {
+        insurer: key.insurer,
+        symbol: key.symbol,
+        number: key.number,
+        branch: key.branch,
+        kanji_name: c.kanji_name.to_string(),
+        kana_name: c.kana_name.to_string(),
+        sex: c.sex,
+        birth_date: c.birth_date,
+        relationship: c.relationship,
+        relation_name: c.relation_name.to_string(),
+        acquired_on: c.acquired_on,
+        lost_on: c.lost_on,
+        voluntary_continuation: c.voluntary_continuation,
+        special_retiree: c.special_retiree,
+        postal_code: c.postal_code.map(str::to_string),
+        address: c.address.to_string(),
+    })
 }
 
 impl CentralIndex {
@@ -81,55 +187,44 @@ impl CentralIndex {
             fp_keys: (RandomState::new(), RandomState::new()),
         };
         let mut key = String::new();
-        let mut after = 0;
-        loop {
-            let page = tx.insurer_members_after(insurer_id, after, CENTRAL_PAGE)?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
-            for m in &page {
-                // Rows the domain rules refuse take no part in the diff.
-                let Some(r) = from_store(m) else { continue };
-                compact_key(&mut key, &r);
-                let slot = Slot {
-                    id: m.id,
-                    fp: index.fingerprint(&r),
-                    lost: r.lost_on.is_some(),
-                    unsynced: m.synced_at.is_none(),
-                    seen: false,
-                };
-                index.slots.insert(key.as_str().into(), slot);
-            }
-        }
+        tx.scan_insurer_members(insurer_id, &mut |m| {
+            // Rows the domain rules refuse take no part in the diff.
+            let Some((k, compared)) = stored_row(m) else {
+                return;
+            };
+            compact_key(
+                &mut key,
+                &k.insurer,
+                &k.symbol,
+                &k.number,
+                k.branch.as_ref(),
+            );
+            let slot = Slot {
+                id: m.id,
+                fp: index.fingerprint(compared),
+                lost: compared.lost_on.is_some(),
+                unsynced: !m.synced,
+                seen: false,
+            };
+            index.slots.insert(key.as_str().into(), slot);
+        })?;
         Ok(index)
     }
 
-    /// Every field `kencom_roster`'s field-by-field comparison looks at (all but the key).
-    /// Its text form is an injective function of these, so equal fields ⇔ no changes.
-    fn fingerprint(&self, r: &FileRow) -> [u64; 2] {
-        let fields = (
-            &r.kanji_name,
-            &r.kana_name,
-            r.sex,
-            r.birth_date,
-            r.relationship,
-            &r.relation_name,
-            r.acquired_on,
-            r.lost_on,
-            r.voluntary_continuation,
-            r.special_retiree,
-            &r.postal_code,
-            &r.address,
-        );
-        [
-            self.fp_keys.0.hash_one(fields),
-            self.fp_keys.1.hash_one(fields),
-        ]
+    fn fingerprint(&self, c: Compared<'_>) -> [u64; 2] {
+        [self.fp_keys.0.hash_one(c), self.fp_keys.1.hash_one(c)]
     }
 
     /// `RosterDiff::push`'s classification, from the slot alone.
     fn classify(&mut self, key: &mut String, row: &FileRow) -> Outcome {
-        compact_key(key, row);
-        let fp = self.fingerprint(row);
+        compact_key(
+            key,
+            &row.insurer,
+            &row.symbol,
+            &row.number,
+            row.branch.as_ref(),
+        );
+        let fp = self.fingerprint(Compared::of(row));
         let Some(slot) = self.slots.get_mut(key.as_str()) else {
             return Outcome::Added;
         };
@@ -670,9 +765,7 @@ impl<'de> Visitor<'de> for Pick<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
-    use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
-    use kencom_roster::{Relationship, Sex};
+    use crate::flows::roster_sync::to_store;
 
     fn row(insurer: &str, symbol: &str, number: &str, branch: Option<&str>) -> FileRow {
         FileRow {
@@ -714,7 +807,7 @@ mod tests {
         let mut by_compact = rows;
         by_compact.sort_by_cached_key(|r| {
             let mut k = String::new();
-            compact_key(&mut k, r);
+            compact_key(&mut k, &r.insurer, &r.symbol, &r.number, r.branch.as_ref());
             k
         });
         let keys = |v: &[FileRow]| v.iter().map(FileRow::key).collect::<Vec<_>>();
@@ -732,8 +825,8 @@ mod tests {
             fp_keys: (RandomState::new(), RandomState::new()),
         };
         let base = row("06133425", "12", "34", Some("00"));
-        let fp = index.fingerprint(&base);
-        assert_eq!(index.fingerprint(&base.clone()), fp);
+        let fp = index.fingerprint(Compared::of(&base));
+        assert_eq!(index.fingerprint(Compared::of(&base.clone())), fp);
         let mut variants = Vec::new();
         let mut v = base.clone();
         v.kanji_name.push('子');
@@ -757,10 +850,36 @@ mod tests {
         variants.push(v);
         for v in variants {
             assert_ne!(
-                index.fingerprint(&v),
+                index.fingerprint(Compared::of(&v)),
                 fp,
                 "{v:?} must not pass as unchanged"
             );
+        }
+    }
+
+    #[test]
+    fn a_stored_row_compares_as_the_file_row_it_was_written_from() {
+        let mut variants = vec![row("06133425", "", "10000163", None)];
+        let mut v = row("63133425", "ＡＢ", "12", Some("01"));
+        v.sex = Some(Sex::Female);
+        v.relationship = Relationship::Dependent;
+        v.relation_name = "妻".into();
+        v.acquired_on = NaiveDate::from_ymd_opt(2015, 4, 1);
+        v.lost_on = NaiveDate::from_ymd_opt(2026, 3, 31);
+        v.voluntary_continuation = true;
+        v.postal_code = Some("1000013".into());
+        v.address = "東京都千代田区霞が関1丁目".into();
+        variants.push(v);
+        for file in variants {
+            let stored = to_store(file.clone(), 5, 1, 0);
+            let (key, compared) = stored_row(&stored.borrowed()).unwrap();
+            assert_eq!(key, file.key());
+            assert_eq!(
+                compared,
+                Compared::of(&file),
+                "an unchanged re-send must fingerprint equal"
+            );
+            assert_eq!(from_store(&stored), Some(file));
         }
     }
 

@@ -48,7 +48,7 @@ fn plain_iso(s: &str) -> Option<NaiveDate> {
 }
 
 /// `parse_from_str(s, "%Y-%m-%d")`, faster on the usual form.
-fn parse_iso(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_iso(s: &str) -> Option<NaiveDate> {
     plain_iso(s).or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
@@ -203,41 +203,6 @@ pub fn to_store(r: FileRow, id: i64, insurer_id: i64, synced_at: Millis) -> Stor
         address: r.address,
         relation_name: r.relation_name,
     }
-}
-
-/// The roster crate's view of a stored row; `None` for a row the domain rules refuse (rows
-/// seeded before validation existed): such a row takes no part in the diff.
-pub(crate) fn from_store(m: &StoreRow) -> Option<FileRow> {
-    let date = parse_iso;
-    Some(FileRow {
-        insurer: InsurerNumber::parse(&m.insurer_number).ok()?,
-        symbol: CardSymbol::parse(&m.card_symbol).ok()?,
-        number: CardNumber::parse(&m.card_number).ok()?,
-        branch: match m.branch.as_str() {
-            "" => None,
-            b => Some(CardBranch::parse(b).ok()?),
-        },
-        kanji_name: m.name_kanji.clone(),
-        kana_name: m.name_kana.clone(),
-        sex: match m.sex.as_str() {
-            "1" => Some(Sex::Male),
-            "2" => Some(Sex::Female),
-            _ => None,
-        },
-        birth_date: date(&m.birth_date)?,
-        relationship: if m.relation == "dependent" {
-            Relationship::Dependent
-        } else {
-            Relationship::Insured
-        },
-        relation_name: m.relation_name.clone(),
-        acquired_on: date(&m.qualified_on),
-        lost_on: m.disqualified_on.as_deref().and_then(date),
-        voluntary_continuation: m.voluntary_continuation,
-        special_retiree: m.special_retiree,
-        postal_code: Some(m.postal_code.clone()).filter(|p| !p.is_empty()),
-        address: m.address.clone(),
-    })
 }
 
 fn rejected_list(json: &str) -> Vec<RejectedCount> {

@@ -9,8 +9,8 @@ use super::SqliteTx;
 use crate::clock::Millis;
 use crate::store::roster::RosterRow;
 use crate::store::roster_sync::{
-    BulkLoad, ChunkMeta, DiffCacheRow, DiffRun, FailedAttempt, RosterSyncRepo, SyncRow, UploadRow,
-    DIFF_KINDS,
+    BulkLoad, ChunkMeta, DiffCacheRow, DiffRun, FailedAttempt, RosterRowRef, RosterSyncRepo,
+    SyncRow, UploadRow, DIFF_KINDS,
 };
 use crate::store::{Scope, StoreResult};
 
@@ -332,6 +332,55 @@ impl RosterSyncRepo for SqliteTx<'_> {
             .query_map(params![insurer_id, limit], sync)?
             .collect::<Result<_, _>>()?;
         Ok(rows)
+    }
+
+    fn scan_insurer_members(
+        &mut self,
+        insurer_id: i64,
+        f: &mut dyn FnMut(&RosterRowRef<'_>),
+    ) -> StoreResult<()> {
+        let mut st = self.0.prepare_cached(
+            "SELECT id, insurer_number, card_symbol, card_number, branch, name_kanji, name_kana, birth_date, sex, relation, \
+             voluntary_continuation, special_retiree, qualified_on, disqualified_on, synced_at IS NOT NULL, postal_code, \
+             address, relation_name FROM roster_members WHERE insurer_id = ?1 ORDER BY id",
+        )?;
+        let mut rows = st.query([insurer_id])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<&str> {
+                r.get_ref(i)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })
+            };
+            let disqualified_on = match r.get_ref(13)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(text(13)?),
+            };
+            f(&RosterRowRef {
+                id: r.get(0)?,
+                insurer_number: text(1)?,
+                card_symbol: text(2)?,
+                card_number: text(3)?,
+                branch: text(4)?,
+                name_kanji: text(5)?,
+                name_kana: text(6)?,
+                birth_date: text(7)?,
+                sex: text(8)?,
+                relation: text(9)?,
+                voluntary_continuation: r.get(10)?,
+                special_retiree: r.get(11)?,
+                qualified_on: text(12)?,
+                disqualified_on,
+                synced: r.get(14)?,
+                postal_code: text(15)?,
+                address: text(16)?,
+                relation_name: text(17)?,
+            });
+        }
+        Ok(())
     }
 
     fn insurer_members_after(
