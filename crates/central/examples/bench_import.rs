@@ -314,13 +314,15 @@ fn status_mib(field: &str) -> f64 {
 /// The baseline's SQL: the CSV into a staging table by `.import`, then one INSERT … SELECT
 /// deriving what SQL can (the 番号's last 7, the relation; the kana key unfolded, as SQL
 /// cannot fold kana). `created_at` is explicit: the shell's SQLite may predate 'subsec'.
-/// Same pragmas as the server's connections (the 64 MiB page cache included) except
-/// `temp_store=MEMORY`, with which the 3.40 shell fails this INSERT with SQLITE_FULL at 1M
-/// rows; the staging table is temp.
+/// Same pragmas as the server's connections except `temp_store=MEMORY`, with which the
+/// 3.40 shell fails this INSERT with SQLITE_FULL at 1M rows; the staging table is temp.
+/// Both sides run with SQLite's default 2 MiB page cache: a 64 MiB one on both made the
+/// baseline ~35 % faster (its per-row index inserts stop thrashing) and ours hardly at all
+/// (its indexes are rebuilt by sorting) — see docs/benchmarks.md.
 fn baseline_script(csv: &Path, insurer_id: i64) -> String {
     let cols: Vec<String> = (0..16).map(|i| format!("c{i} TEXT")).collect();
     format!(
-        "PRAGMA synchronous=NORMAL;\nPRAGMA foreign_keys=ON;\nPRAGMA cache_size=-65536;\n\
+        "PRAGMA synchronous=NORMAL;\nPRAGMA foreign_keys=ON;\n\
          CREATE TEMP TABLE roster_csv ({});\n\
          .import --csv --skip 1 --schema temp '{}' roster_csv\n\
          BEGIN;\n\

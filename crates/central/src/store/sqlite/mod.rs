@@ -75,11 +75,6 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // Sorting/grouping temp data stays in memory (search pages are small).
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // 64 MiB of page cache instead of SQLite's 2 MiB: a roster apply or diff touches
-    // hundreds of MB, and with the default the pager spills dirty pages to the WAL in the
-    // middle of the transaction and reads pages back by pread over and over (perf showed
-    // ~30 % of the import in those syscalls). Grown on demand, per connection.
-    conn.pragma_update(None, "cache_size", -65536)?;
     Ok(conn)
 }
 
