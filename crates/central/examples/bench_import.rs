@@ -28,7 +28,7 @@ use kencom_api::roster::{
     RosterDiffQuery, RosterRelationship, RosterRowWire, RosterSex, RosterUploadRequest,
     MAX_CHUNK_ROWS,
 };
-use kencom_central::flows::roster_diff::DiffAnswer;
+use kencom_central::flows::roster_diff_cache::DiffAnswer;
 use kencom_central::flows::roster_sync;
 use kencom_central::store::operators::OperatorRow;
 use kencom_central::store::sqlite::SqliteStore;

@@ -14,7 +14,7 @@ use kencom_api::roster::{
     RosterDiffKind, RosterDiffQuery, RosterRelationship, RosterRowWire, RosterSex,
 };
 use kencom_central::clock::{jst_date, Clock, DAY};
-use kencom_central::flows::roster_diff::DiffAnswer;
+use kencom_central::flows::roster_diff_cache::DiffAnswer;
 use kencom_central::flows::roster_sync;
 use kencom_central::store::accounts::AttemptRow;
 use kencom_central::store::roster::RosterRow;

@@ -16,6 +16,7 @@ pub mod members;
 pub mod print;
 pub mod registration;
 pub mod roster_diff;
+pub mod roster_diff_cache;
 pub mod roster_sync;
 pub mod sync_status;
 pub mod views;

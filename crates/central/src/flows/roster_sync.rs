@@ -1,7 +1,7 @@
 //! Roster sync (名簿連携): an insurer's roster arrives as a chunked, resumable upload of rows
 //! the desk already parsed and validated; the server re-checks every identifier, diffs the
-//! upload against the central roster (`roster_diff`: computed once per upload and roster
-//! generation, then paged from the store), and applies it in the caller's one
+//! upload against the central roster (`roster_diff`; computed once per upload and roster
+//! generation, then paged from the store: `roster_diff_cache`), and applies it in the caller's one
 //! transaction, exactly once (the upload remembers its sync entry).
 //!
 //! Idempotency is natural here, without keys: the file's hash picks the unfinished upload,
@@ -17,7 +17,8 @@ use crate::audit::{self, AuditEvent};
 use crate::clock::{jst_date, rfc3339, Millis};
 use crate::error::{ApiError, ApiResult};
 use crate::flows::check_len;
-use crate::flows::roster_diff::{self, DiffAnswer, FreshDiff, Outcome, Step};
+use crate::flows::roster_diff::{self, Outcome, Step};
+use crate::flows::roster_diff_cache::{self, DiffAnswer, FreshDiff};
 use crate::store::insurers::InsurerRow;
 use crate::store::roster::RosterRow as StoreRow;
 use crate::store::roster_sync::{ChunkMeta, SyncRow, UploadRow};
@@ -453,7 +454,7 @@ pub fn diff(
 ) -> ApiResult<DiffAnswer> {
     let u = upload(tx, scope, id)?;
     ready(tx, &u)?;
-    roster_diff::cached_or_compute(tx, &u, q, now)
+    roster_diff_cache::cached_or_compute(tx, &u, q, now)
 }
 
 /// Keep a diff computed by [`diff`] and answer the page from it. Refuses (409) an upload
@@ -467,7 +468,7 @@ pub fn keep_diff(
 ) -> ApiResult<RosterDiffView> {
     let u = upload(tx, scope, id)?;
     ready(tx, &u)?;
-    roster_diff::store_and_page(tx, &u, q, fresh)
+    roster_diff_cache::store_and_page(tx, &u, q, fresh)
 }
 
 /// Apply a complete upload in the caller's transaction, once: a later call answers the

@@ -15,7 +15,7 @@ use kencom_api::Problem;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiResult;
-use crate::flows::roster_diff::DiffAnswer;
+use crate::flows::roster_diff_cache::DiffAnswer;
 use crate::flows::{roster_sync, sync_status};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Op};
 use crate::state::AppState;
