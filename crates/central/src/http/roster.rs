@@ -148,16 +148,15 @@ pub async fn diff(
                 .await?
         }
     };
-    let view = (insurer_id, page);
     audit_read(
         &st,
         &op,
         "roster.diff_viewed",
-        view.0,
-        format!("upload {id}: {} entries", view.1.entries.len()),
+        insurer_id,
+        format!("upload {id}: {} entries", page.entries.len()),
     )
     .await?;
-    Ok(Json(view.1))
+    Ok(Json(page))
 }
 
 /// Apply a complete upload in one transaction, exactly once (a repeat answers the same
