@@ -6,13 +6,17 @@
 //!     `PUT /roster-uploads/{id}/chunks/{seq}` does) and `apply`, the same flow functions the
 //!     HTTP handlers call, into a fresh central database (then the staged chunks are
 //!     dropped in their own transaction, as the handler does; timed apart),
-//!   - the diff of the same roster re-sent against the now populated central roster,
+//!   - the diff of the same roster re-sent against the now populated central roster: the
+//!     first page (computes the diff and keeps it in the store, as `GET …/diff` does) and a
+//!     second page (served from the kept diff),
 //!   - the baseline: the `sqlite3` shell's `.import` of the same CSV into a staging table plus
 //!     one `INSERT … SELECT` into `roster_members` of a database migrated to the same schema
 //!     (same table, same indexes, same FTS triggers), same pragmas,
 //!
 //! and prints rows/s, the ratios against the goals (import ≥ 1.5× `.import`; import + diff
-//! ≤ 1.5× the `.import` time) as Markdown for docs/benchmarks.md. Not a timed test.
+//! ≤ 1.5× the `.import` time) and each phase's peak RSS (VmHWM reset before the phase, next
+//! to the RSS it started from: the bench itself holds every wire row) as Markdown for
+//! docs/benchmarks.md. Not a timed test.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -24,6 +28,7 @@ use kencom_api::roster::{
     RosterDiffQuery, RosterRelationship, RosterRowWire, RosterSex, RosterUploadRequest,
     MAX_CHUNK_ROWS,
 };
+use kencom_central::flows::roster_diff_cache::DiffAnswer;
 use kencom_central::flows::roster_sync;
 use kencom_central::store::operators::OperatorRow;
 use kencom_central::store::sqlite::SqliteStore;
@@ -196,6 +201,9 @@ fn fresh_db(path: &Path) -> (std::sync::Arc<SqliteStore>, i64, i64) {
 struct M {
     wall: f64,
     cpu: f64,
+    /// RSS when the phase started and its peak during the phase, MiB.
+    rss_start: f64,
+    rss_peak: f64,
 }
 
 impl std::ops::Add for M {
@@ -204,6 +212,8 @@ impl std::ops::Add for M {
         M {
             wall: self.wall + o.wall,
             cpu: self.cpu + o.cpu,
+            rss_start: self.rss_start.min(o.rss_start),
+            rss_peak: self.rss_peak.max(o.rss_peak),
         }
     }
 }
@@ -232,11 +242,16 @@ fn children_cpu() -> f64 {
 }
 
 fn measure<T>(f: impl FnOnce() -> T) -> (T, M) {
+    // Resetting VmHWM (Linux ≥ 4.0) gives each phase its own peak, as bench_roster does.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let rss_start = status_mib("VmRSS:");
     let (t, c) = (Instant::now(), thread_cpu());
     let out = f();
     let m = M {
         wall: t.elapsed().as_secs_f64(),
         cpu: thread_cpu() - c,
+        rss_start,
+        rss_peak: status_mib("VmHWM:"),
     };
     (out, m)
 }
@@ -281,12 +296,13 @@ fn count(path: &Path) -> i64 {
         .expect("count")
 }
 
-fn peak_rss_mib() -> f64 {
+/// A `/proc/self/status` size in MiB (`VmRSS:`, `VmHWM:`).
+fn status_mib(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))?
+                .find(|l| l.starts_with(field))?
                 .split_whitespace()
                 .nth(1)?
                 .parse::<f64>()
@@ -300,6 +316,9 @@ fn peak_rss_mib() -> f64 {
 /// cannot fold kana). `created_at` is explicit: the shell's SQLite may predate 'subsec'.
 /// Same pragmas as the server's connections except `temp_store=MEMORY`, with which the
 /// 3.40 shell fails this INSERT with SQLITE_FULL at 1M rows; the staging table is temp.
+/// Both sides run with SQLite's default 2 MiB page cache: a 64 MiB one on both made the
+/// baseline ~35 % faster (its per-row index inserts stop thrashing) and ours hardly at all
+/// (its indexes are rebuilt by sorting) — see docs/benchmarks.md.
 fn baseline_script(csv: &Path, insurer_id: i64) -> String {
     let cols: Vec<String> = (0..16).map(|i| format!("c{i} TEXT")).collect();
     format!(
@@ -371,23 +390,49 @@ fn main() {
     );
     assert_eq!(sync.counts.added as u64, rows);
     let again = upload(&store, insurer, operator, &wires, &"b".repeat(64));
+    // As the handler does: the first page computes the diff in a read transaction and
+    // keeps it in a short write one; later pages read the kept diff.
+    let page = |offset: i64| RosterDiffQuery {
+        kind: None,
+        offset: Some(offset),
+        limit: Some(50),
+    };
     let (diff, diff_m) = measure(|| {
-        store
+        let answer = store
             .run_blocking(Mode::Read, |tx| {
-                let q = RosterDiffQuery {
-                    kind: None,
-                    offset: None,
-                    limit: Some(1),
-                };
-                roster_sync::diff(tx, &scope, again, &q)
+                roster_sync::diff(tx, &scope, again, &page(0), 4)
             })
-            .expect("diff")
+            .expect("diff");
+        let DiffAnswer::Computed(fresh) = answer else {
+            panic!("nothing was kept yet, so the first page computes the diff");
+        };
+        eprintln!("diff kept as {} runs", fresh.runs());
+        store
+            .run_blocking(Mode::Write, |tx| {
+                roster_sync::keep_diff(tx, &scope, again, &page(0), fresh)
+            })
+            .expect("keep diff")
     });
     eprintln!("diff: {:.2} s cpu, {:.2} s wall", diff_m.cpu, diff_m.wall);
     assert_eq!(
         diff.counts.unchanged as u64, rows,
         "a re-sent roster is unchanged"
     );
+    let (second, second_m) = measure(|| {
+        store
+            .run_blocking(Mode::Read, |tx| {
+                roster_sync::diff(tx, &scope, again, &page(rows as i64 / 2), 5)
+            })
+            .expect("second page")
+    });
+    let DiffAnswer::Page(second) = second else {
+        panic!("the second page must come from the kept diff");
+    };
+    assert_eq!(
+        second.entries.len(),
+        50.min(rows as usize - rows as usize / 2)
+    );
+    eprintln!("diff, second page: {:.1} ms wall", second_m.wall * 1e3);
     drop(store);
     assert_eq!(count(&ours_db) as u64, rows);
 
@@ -412,6 +457,8 @@ fn main() {
     let base = M {
         wall: t.elapsed().as_secs_f64(),
         cpu: children_cpu() - c,
+        rss_start: 0.0,
+        rss_peak: 0.0,
     };
     eprintln!("sqlite3: {:.2} s cpu, {:.2} s wall", base.cpu, base.wall);
     assert!(status.success(), "sqlite3 failed");
@@ -462,26 +509,48 @@ fn main() {
         cell(cleanup)
     );
     println!(
-        "| **ours: import = chunks + apply** | {} | {:.0} | **{:.2}×** (goal ≥ 1.5×) |",
+        "| **ours: import = chunks + apply** | {} | {:.0} | **{:.2}×** (goal ≥ 1.5×; wall {:.2}×) |",
         cell(import),
         rate(import),
-        base.cpu / import.cpu
+        base.cpu / import.cpu,
+        base.wall / import.wall
     );
     println!(
         "| ours: diff of the re-sent roster vs {rows} central rows | {} | {:.0} | |",
         cell(diff_m),
         rate(diff_m)
     );
+    // Wall only: schedstat's CPU time is updated at scheduler ticks, too coarse for ~1 ms.
     println!(
-        "| **import + diff** | {} | | **{:.2}× the `.import` time** (goal ≤ 1.5×) |",
+        "| ours: diff, second page (kept diff, 50 entries from the middle) | ({:.1} ms) | | |",
+        second_m.wall * 1e3
+    );
+    println!(
+        "| **import + diff** | {} | | **{:.2}× the `.import` time** (goal ≤ 1.5×; wall {:.2}×) |",
         cell(both),
-        both.cpu / base.cpu
+        both.cpu / base.cpu,
+        both.wall / base.wall
     );
     println!(
         "| baseline: sqlite3 {version} `.import` + INSERT … SELECT | {} | {:.0} | 1.00× |",
         cell(base),
         rate(base)
     );
-    println!("\npeak RSS of the bench process: {:.0} MiB", peak_rss_mib());
+    println!("\n| phase | RSS at start (MiB) | peak RSS during (MiB) | growth (MiB) |");
+    println!("|---|---|---|---|");
+    for (name, m) in [
+        ("upload chunks", chunks),
+        ("apply", apply),
+        ("drop the staged chunks", cleanup),
+        ("diff, first page (compute + keep)", diff_m),
+        ("diff, second page (kept)", second_m),
+    ] {
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} |",
+            m.rss_start,
+            m.rss_peak,
+            m.rss_peak - m.rss_start
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,15 +2,24 @@
 //! different body under a received number is refused), the diff counts what applying would
 //! do, apply happens once (a repeat answers the same sync; no row is applied twice), members
 //! missing from a full roster lose qualification without being deleted, the sync status
-//! groups failed registration attempts by the likely roster gap, and CIDR whitelisting.
+//! groups failed registration attempts by the likely roster gap, and CIDR whitelisting. The
+//! diff is computed once per upload and roster generation and paged from the store: pages
+//! equal one big page, a later page computes nothing, any roster write invalidates it, apply
+//! does not depend on it, and dropping the chunks drops it.
 
 mod common;
 
 use common::TestServer;
-use kencom_api::roster::{RosterRelationship, RosterRowWire, RosterSex};
+use kencom_api::roster::{
+    RosterDiffKind, RosterDiffQuery, RosterRelationship, RosterRowWire, RosterSex,
+};
 use kencom_central::clock::{jst_date, Clock, DAY};
+use kencom_central::flows::roster_diff_cache::DiffAnswer;
+use kencom_central::flows::roster_sync;
 use kencom_central::store::accounts::AttemptRow;
 use kencom_central::store::roster::RosterRow;
+use kencom_central::store::roster_sync::DiffCacheRow;
+use kencom_central::store::Scope;
 use serde_json::{json, Value};
 
 const ADMIN: &str = "admin-desc";
@@ -723,5 +732,394 @@ async fn whitelist_accepts_cidr_networks_and_login_matches_them() {
         (st, b["code"].as_str()),
         (401, Some("captcha_required")),
         "outside the network"
+    );
+}
+
+/// Start an upload of `file` and send it whole; returns its id.
+async fn upload_all(
+    s: &TestServer,
+    token: &str,
+    insurer_id: i64,
+    file: &[RosterRowWire],
+    full: bool,
+) -> i64 {
+    // A distinct hash per file: the same hash would resume an unfinished upload.
+    let hash = format!(
+        "{:064x}",
+        file.len() as u128 * 7919 + file[0].number.len() as u128
+    );
+    let start = json!({"file_name": "名簿.csv", "encoding": "utf8", "total_rows": file.len(),
+        "content_hash": hash, "full": full, "rejected": []});
+    let url = format!("/api/v1/operator/insurers/{insurer_id}/roster-uploads");
+    let (st, up) = s
+        .send("POST", &url, Some(token), None, Some(&start), None)
+        .await;
+    assert_eq!(st, 201, "{up}");
+    let id = up["id"].as_i64().unwrap();
+    for (seq, c) in file.chunks(40).enumerate() {
+        let (st, ack) = put(s, token, id, seq, c).await;
+        assert_eq!(st, 201, "{ack}");
+    }
+    id
+}
+
+/// Every entry of the diff (of one kind, or all), read in pages of `limit`.
+async fn all_entries(
+    s: &TestServer,
+    token: &str,
+    id: i64,
+    kind: Option<&str>,
+    limit: usize,
+) -> Vec<Value> {
+    let mut out = Vec::new();
+    loop {
+        let kind = kind.map(|k| format!("&kind={k}")).unwrap_or_default();
+        let (st, d) = s
+            .get(
+                &format!(
+                    "/api/v1/operator/roster-uploads/{id}/diff?offset={}&limit={limit}{kind}",
+                    out.len()
+                ),
+                Some(token),
+            )
+            .await;
+        assert_eq!(st, 200, "{d}");
+        let page = d["entries"].as_array().unwrap().clone();
+        let done = page.len() < limit;
+        out.extend(page);
+        if done {
+            assert_eq!(
+                d["total"].as_u64(),
+                Some(out.len() as u64),
+                "total = entries"
+            );
+            return out;
+        }
+    }
+}
+
+async fn kept_diff(s: &TestServer, id: i64) -> Option<DiffCacheRow> {
+    s.state
+        .store
+        .read(move |tx| Ok(tx.diff_cache(id)?))
+        .await
+        .unwrap()
+}
+
+fn kept_runs(s: &TestServer, id: i64) -> i64 {
+    rusqlite::Connection::open(&s.db_path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM roster_diff_runs WHERE upload_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The file of the cache tests: everyone but one qualified member, one address changed, one
+/// 資格喪失日 given, one row sent twice, two new members.
+fn cache_file(roster: &[RosterRow]) -> Vec<RosterRowWire> {
+    let qualified: Vec<&RosterRow> = roster
+        .iter()
+        .filter(|m| m.disqualified_on.is_none())
+        .collect();
+    let mut file = Vec::new();
+    for m in roster.iter().filter(|m| m.id != qualified[0].id) {
+        let mut w = wire(m);
+        if m.id == qualified[1].id {
+            w.address = "東京都千代田区丸の内1丁目1番1号".into();
+        }
+        if m.id == qualified[2].id {
+            w.lost_on = Some("2026-03-31".into());
+        }
+        file.push(w);
+        if m.id == qualified[5].id {
+            file.push(wire(m));
+        }
+    }
+    file.push(new_row(qualified[3], "9200001", "キャッシュイチ"));
+    file.push(new_row(qualified[3], "9200002", "キャッシュニ"));
+    file
+}
+
+#[tokio::test]
+async fn the_diff_is_computed_once_and_paged_from_the_store() {
+    let s = TestServer::start().await;
+    let token = s.token(ADMIN).await;
+    let (insurer_id, roster) = central(&s, &token).await;
+    let file = cache_file(&roster);
+    let id = upload_all(&s, &token, insurer_id, &file, true).await;
+    assert!(
+        kept_diff(&s, id).await.is_none(),
+        "nothing kept before a diff"
+    );
+
+    let (_, first) = s
+        .get(
+            &format!("/api/v1/operator/roster-uploads/{id}/diff?limit=500"),
+            Some(&token),
+        )
+        .await;
+    let unchanged = roster.len() as i64 - 3;
+    assert_eq!(
+        first["counts"],
+        json!({"added": 2, "changed": 1, "lost": 2, "unchanged": unchanged, "duplicates": 1})
+    );
+    let kept = kept_diff(&s, id)
+        .await
+        .expect("the first page keeps the diff");
+    assert_eq!(kept.computed_at, s.clock.now());
+    assert!(
+        kept_runs(&s, id) < first["total"].as_i64().unwrap(),
+        "consecutive unchanged rows share a run"
+    );
+
+    // Small pages, read later, give exactly the big page, and nothing is computed again.
+    s.clock.advance(60_000);
+    let big = first["entries"].as_array().unwrap().clone();
+    assert_eq!(big.len() as i64, first["total"].as_i64().unwrap());
+    assert_eq!(all_entries(&s, &token, id, None, 7).await, big);
+    // File order first (the two new rows last among them), then the absent member.
+    assert_eq!(big[big.len() - 3]["kana_name"], "キャッシュイチ");
+    assert_eq!(big.last().unwrap()["lost_reason"], "absent");
+    for kind in ["added", "changed", "lost", "unchanged"] {
+        let of_kind: Vec<Value> = big.iter().filter(|e| e["kind"] == kind).cloned().collect();
+        assert_eq!(
+            all_entries(&s, &token, id, Some(kind), 3).await,
+            of_kind,
+            "{kind} pages are the big page filtered"
+        );
+    }
+    let changed = all_entries(&s, &token, id, Some("changed"), 1).await;
+    assert_eq!(changed[0]["changes"][0]["field"], "address");
+    assert_eq!(
+        changed[0]["changes"][0]["after"],
+        "東京都千代田区丸の内1丁目1番1号"
+    );
+    assert_eq!(
+        kept_diff(&s, id).await,
+        Some(kept),
+        "later pages read the kept diff instead of computing it again"
+    );
+    // Out of range: an empty page, still from the kept diff.
+    let (st, d) = s
+        .get(
+            &format!("/api/v1/operator/roster-uploads/{id}/diff?offset=100000"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!((st, d["entries"].as_array().map(Vec::len)), (200, Some(0)));
+}
+
+async fn apply(s: &TestServer, token: &str, id: i64) -> (u16, Value) {
+    let url = format!("/api/v1/operator/roster-uploads/{id}/apply");
+    s.send("POST", &url, Some(token), None, None, None).await
+}
+
+/// Every roster row of an insurer as text, but when it was synced (the two servers'
+/// requests happen at different moments).
+async fn roster_dump(s: &TestServer, insurer_id: i64) -> Vec<String> {
+    let rows = s
+        .state
+        .store
+        .read(move |tx| Ok(tx.insurer_members_after(insurer_id, 0, 1_000_000)?))
+        .await
+        .unwrap();
+    rows.into_iter()
+        .map(|r| {
+            format!(
+                "{:?}",
+                RosterRow {
+                    synced_at: None,
+                    ..r
+                }
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_roster_change_invalidates_the_kept_diff_and_apply_is_unaffected() {
+    let s = TestServer::start().await;
+    let twin = TestServer::start().await;
+    let token = s.token(ADMIN).await;
+    let twin_token = twin.token(ADMIN).await;
+    let (insurer_id, roster) = central(&s, &token).await;
+    let file = cache_file(&roster);
+    let id = upload_all(&s, &token, insurer_id, &file, true).await;
+    let diff_url = format!("/api/v1/operator/roster-uploads/{id}/diff?limit=500");
+    let (_, before) = s.get(&diff_url, Some(&token)).await;
+    let kept = kept_diff(&s, id).await.unwrap();
+
+    // A member's name is corrected centrally (any roster write counts, not only syncs).
+    let renamed = roster
+        .iter()
+        .filter(|m| m.disqualified_on.is_none())
+        .nth(4)
+        .unwrap()
+        .clone();
+    let mut edit = renamed.clone();
+    edit.name_kanji = "改名　後子".into();
+    s.state
+        .store
+        .write(move |tx| Ok(tx.update_roster_member(&edit)?))
+        .await
+        .unwrap();
+    s.clock.advance(60_000);
+    let (_, after) = s.get(&diff_url, Some(&token)).await;
+    let again = kept_diff(&s, id).await.unwrap();
+    assert!(
+        again.generation > kept.generation && again.computed_at > kept.computed_at,
+        "a roster write must not leave the diff computed before it in use"
+    );
+    assert_eq!(
+        after["counts"]["changed"],
+        before["counts"]["changed"].as_i64().unwrap() + 1
+    );
+    let e = after["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["key"]["number"] == renamed.card_number.as_str()
+                && e["key"]["branch"] == renamed.branch.as_str()
+        })
+        .unwrap();
+    assert_eq!(
+        (e["kind"].as_str(), e["changes"][0]["before"].as_str()),
+        (Some("changed"), Some("改名　後子")),
+        "{e}"
+    );
+
+    // Another upload applied meanwhile: a member it adds is absent from this full roster.
+    let mut other: Vec<RosterRowWire> = file.iter().take(3).cloned().collect();
+    other.push(new_row(&roster[0], "9300001", "ベツノイチ"));
+    let other_id = upload_all(&s, &token, insurer_id, &other, false).await;
+    let (st, b) = s
+        .send(
+            "POST",
+            &format!("/api/v1/operator/roster-uploads/{other_id}/apply"),
+            Some(&token),
+            None,
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
+    s.clock.advance(60_000);
+    let (_, third) = s.get(&diff_url, Some(&token)).await;
+    assert!(kept_diff(&s, id).await.unwrap().generation > again.generation);
+    assert!(
+        third["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["key"]["number"] == "9300001" && e["lost_reason"] == "absent"),
+        "the member added since must show as absent: {third}"
+    );
+
+    // Apply after the kept diff gives what apply without any diff gives: the twin server
+    // (the same seeded database) gets the same writes, minus every diff request.
+    let mut edit = renamed.clone();
+    edit.name_kanji = "改名　後子".into();
+    twin.state
+        .store
+        .write(move |tx| Ok(tx.update_roster_member(&edit)?))
+        .await
+        .unwrap();
+    let twin_other = upload_all(&twin, &twin_token, insurer_id, &other, false).await;
+    let twin_id = upload_all(&twin, &twin_token, insurer_id, &file, true).await;
+    // Same clock as the first server, so "today" (absent members' 資格喪失日) agrees.
+    twin.clock.advance(s.clock.now() - twin.clock.now());
+    let (st, _) = apply(&twin, &twin_token, twin_other).await;
+    assert_eq!(st, 200);
+    let (st, with_cache) = apply(&s, &token, id).await;
+    assert_eq!(st, 200, "{with_cache}");
+    let (st, without) = apply(&twin, &twin_token, twin_id).await;
+    assert_eq!(st, 200, "{without}");
+    assert_eq!(with_cache["counts"], without["counts"]);
+    assert_eq!(
+        with_cache["counts"], third["counts"],
+        "apply does what the diff said"
+    );
+    let (ours, theirs) = (
+        roster_dump(&s, insurer_id).await,
+        roster_dump(&twin, insurer_id).await,
+    );
+    assert_eq!(ours.len(), theirs.len());
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert_eq!(
+            a, b,
+            "the same roster after apply, with or without a kept diff"
+        );
+    }
+
+    // Apply dropped the chunks, and the kept diff with them.
+    assert_eq!(kept_diff(&s, id).await, None, "discard drops the kept diff");
+    assert_eq!(kept_runs(&s, id), 0);
+}
+
+#[tokio::test]
+async fn a_roster_write_between_computing_and_keeping_the_diff_is_not_missed() {
+    let s = TestServer::start().await;
+    let token = s.token(ADMIN).await;
+    let (insurer_id, roster) = central(&s, &token).await;
+    let file = cache_file(&roster);
+    let id = upload_all(&s, &token, insurer_id, &file, true).await;
+    // The handler's two steps, with a roster write landing between them.
+    let scope = Scope::Insurer(insurer_id);
+    let q = RosterDiffQuery {
+        kind: Some(RosterDiffKind::Changed),
+        offset: None,
+        limit: Some(500),
+    };
+    let read_q = q.clone();
+    let answer = s
+        .state
+        .store
+        .read(move |tx| roster_sync::diff(tx, &scope, id, &read_q, 1))
+        .await
+        .unwrap();
+    let DiffAnswer::Computed(fresh) = answer else {
+        panic!("nothing was kept yet");
+    };
+    let mut edit = roster
+        .iter()
+        .filter(|m| m.disqualified_on.is_none())
+        .nth(4)
+        .unwrap()
+        .clone();
+    edit.name_kanji = "割込　更新".into();
+    let renamed = edit.card_number.clone();
+    s.state
+        .store
+        .write(move |tx| Ok(tx.update_roster_member(&edit)?))
+        .await
+        .unwrap();
+    let page = s
+        .state
+        .store
+        .write(move |tx| roster_sync::keep_diff(tx, &scope, id, &q, fresh))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.counts.changed, 2,
+        "the page reflects the roster as it is when the diff is kept"
+    );
+    assert!(page
+        .entries
+        .iter()
+        .any(|e| e.key.number == renamed && e.changes[0].before == "割込　更新"));
+    let current = s
+        .state
+        .store
+        .read(move |tx| Ok(tx.roster_generation(insurer_id)?))
+        .await
+        .unwrap();
+    assert_eq!(
+        kept_diff(&s, id).await.map(|k| k.generation),
+        Some(current),
+        "what is kept is of the current roster"
     );
 }

@@ -223,6 +223,78 @@ async fn suite(store: Store) {
         .await
         .unwrap();
 
+    // Roster generations, which a kept roster diff is checked against: every roster write
+    // bumps its insurer's in the writing transaction (a rolled back one bumps nothing), a
+    // bulk load bumps once at its end and leaves the per-row bump in place after it.
+    let generations = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .read(move |tx| Ok((tx.roster_generation(a)?, tx.roster_generation(b)?)))
+                .await
+                .unwrap()
+        }
+    };
+    let (ga, gb) = generations(&store).await;
+    let id = store
+        .write(move |tx| Ok(tx.insert_roster_member(&row(a, "3333333", "スズキイチロウ"))?))
+        .await
+        .unwrap();
+    assert_eq!(
+        generations(&store).await,
+        (ga + 1, gb),
+        "an insert bumps its insurer only"
+    );
+    store
+        .write(move |tx| {
+            let mut m = tx.get_member(&Scope::All, id)?.unwrap();
+            m.address = "東京都港区".into();
+            tx.update_roster_member(&m)?;
+            tx.set_disqualified(id, "2026-03-31", 2)?;
+            tx.mark_synced(id, 3)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        generations(&store).await,
+        (ga + 4, gb),
+        "every update bumps"
+    );
+    let failed: Result<(), _> = store
+        .write(move |tx| {
+            tx.mark_synced(id, 4)?;
+            Err(kencom_central::error::ApiError::internal("roll back"))
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(
+        generations(&store).await,
+        (ga + 4, gb),
+        "a rolled back write bumps nothing"
+    );
+    store
+        .write(move |tx| {
+            let bulk = tx.begin_bulk_load()?;
+            tx.insert_roster_member(&row(a, "4444444", "スズキジロウ"))?;
+            tx.insert_roster_member(&row(a, "5555555", "スズキサブロウ"))?;
+            tx.end_bulk_load(bulk)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let (after_bulk, _) = generations(&store).await;
+    assert!(after_bulk > ga + 4, "a bulk load bumps");
+    store
+        .write(move |tx| Ok(tx.insert_roster_member(&row(a, "6666666", "スズキシロウ"))?))
+        .await
+        .unwrap();
+    assert_eq!(
+        generations(&store).await.0,
+        after_bulk + 1,
+        "the per-row bump is back after a bulk load"
+    );
+
     // The audit chain appends and verifies.
     let (checked, bad) = store
         .write(|tx| {

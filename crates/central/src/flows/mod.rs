@@ -15,6 +15,8 @@ pub mod login;
 pub mod members;
 pub mod print;
 pub mod registration;
+pub mod roster_diff;
+pub mod roster_diff_cache;
 pub mod roster_sync;
 pub mod sync_status;
 pub mod views;

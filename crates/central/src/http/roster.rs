@@ -3,7 +3,8 @@
 //! role, insurer admins scoped to their union). Uploads are idempotent by their own keys
 //! (file hash, chunk number, the upload's sync entry), so no Idempotency-Key is required.
 //! Reads that show members (diff, status) are computed in a read transaction and then
-//! audited in a short write one, so a long diff never holds the single writer.
+//! audited in a short write one, so a long diff never holds the single writer; a diff
+//! computed anew is kept (for the next pages) in a short write of its own.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use kencom_api::Problem;
 
 use crate::audit::{self, AuditEvent};
 use crate::error::ApiResult;
+use crate::flows::roster_diff_cache::DiffAnswer;
 use crate::flows::{roster_sync, sync_status};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Op};
 use crate::state::AppState;
@@ -125,23 +127,36 @@ pub async fn diff(
 ) -> ApiResult<Json<RosterDiffView>> {
     op.require(UPLOADERS)?;
     let scope = op.scope();
-    let view = st
-        .store
-        .read(move |tx| {
-            let v = roster_sync::diff(tx, &scope, id, &q)?;
-            let insurer_id = roster_sync::get(tx, &scope, id)?.insurer_id;
-            Ok((insurer_id, v))
-        })
-        .await?;
+    let now = st.clock.now();
+    let (insurer_id, answer) = {
+        let q = q.clone();
+        st.store
+            .read(move |tx| {
+                let answer = roster_sync::diff(tx, &scope, id, &q, now)?;
+                let insurer_id = roster_sync::get(tx, &scope, id)?.insurer_id;
+                Ok((insurer_id, answer))
+            })
+            .await?
+    };
+    let page = match answer {
+        DiffAnswer::Page(page) => page,
+        // The first request after the upload completed or the roster changed: the diff was
+        // computed in the read transaction; keeping it takes a short write.
+        DiffAnswer::Computed(fresh) => {
+            st.store
+                .write(move |tx| roster_sync::keep_diff(tx, &scope, id, &q, fresh))
+                .await?
+        }
+    };
     audit_read(
         &st,
         &op,
         "roster.diff_viewed",
-        view.0,
-        format!("upload {id}: {} entries", view.1.entries.len()),
+        insurer_id,
+        format!("upload {id}: {} entries", page.entries.len()),
     )
     .await?;
-    Ok(Json(view.1))
+    Ok(Json(page))
 }
 
 /// Apply a complete upload in one transaction, exactly once (a repeat answers the same

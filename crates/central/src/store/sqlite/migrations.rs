@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "roster_sync",
         sql: include_str!("migrations/0006_roster_sync.sql"),
     },
+    Migration {
+        version: 7,
+        name: "roster_diff_cache",
+        sql: include_str!("migrations/0007_roster_diff_cache.sql"),
+    },
 ];
 
 /// The highest applied version (0 for a new file).

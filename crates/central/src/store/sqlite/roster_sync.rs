@@ -1,5 +1,5 @@
-//! SQLite: roster uploads, chunks, sync history, bulk roster loading and the sync-status
-//! read models.
+//! SQLite: roster uploads, chunks, cached diffs, sync history, bulk roster loading and the
+//! sync-status read models.
 
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
@@ -9,7 +9,8 @@ use super::SqliteTx;
 use crate::clock::Millis;
 use crate::store::roster::RosterRow;
 use crate::store::roster_sync::{
-    BulkLoad, ChunkMeta, FailedAttempt, RosterSyncRepo, SyncRow, UploadRow,
+    BulkLoad, ChunkMeta, DiffCacheRow, DiffRun, FailedAttempt, RosterRowRef, RosterSyncRepo,
+    SyncRow, UploadRow, DIFF_KINDS,
 };
 use crate::store::{Scope, StoreResult};
 
@@ -17,6 +18,26 @@ const UPLOAD_COLS: &str = "id, insurer_id, operator_id, file_name, encoding, tot
 const SYNC_COLS: &str = "id, insurer_id, upload_id, operator_id, applied_at, file_name, total_rows, rejected_rows, added, changed, lost, unchanged, duplicates, roster_size";
 /// The roster insert trigger a bulk load replaces with one set-based FTS insert.
 const FTS_INSERT_TRIGGER: &str = "roster_fts_ai";
+/// The roster insert trigger bumping the insurer's generation (0007): a bulk load bumps
+/// once at its end instead of once per row.
+const GENERATION_INSERT_TRIGGER: &str = "roster_gen_ai";
+const RUN_COLS: &str = "seq, kind, kind_seq, len, chunk_seq, chunk_row, member_id";
+
+fn run(r: &Row) -> rusqlite::Result<DiffRun> {
+    let kind: String = r.get(1)?;
+    Ok(DiffRun {
+        seq: r.get(0)?,
+        // The CHECK constraint admits only these; anything else is a corrupt file.
+        kind: DIFF_KINDS.into_iter().find(|k| *k == kind).ok_or(
+            rusqlite::Error::InvalidColumnType(1, "kind".into(), rusqlite::types::Type::Text),
+        )?,
+        kind_seq: r.get(2)?,
+        len: r.get(3)?,
+        chunk_seq: r.get(4)?,
+        chunk_row: r.get(5)?,
+        member_id: r.get(6)?,
+    })
+}
 
 fn upload(r: &Row) -> rusqlite::Result<UploadRow> {
     Ok(UploadRow {
@@ -156,9 +177,113 @@ impl RosterSyncRepo for SqliteTx<'_> {
 
     fn delete_chunks(&mut self, upload_id: i64) -> StoreResult<()> {
         self.0.execute(
+            "DELETE FROM roster_diff_runs WHERE upload_id = ?1",
+            [upload_id],
+        )?;
+        self.0.execute(
+            "DELETE FROM roster_diff_caches WHERE upload_id = ?1",
+            [upload_id],
+        )?;
+        self.0.execute(
             "DELETE FROM roster_upload_chunks WHERE upload_id = ?1",
             [upload_id],
         )?;
+        Ok(())
+    }
+
+    fn roster_generation(&mut self, insurer_id: i64) -> StoreResult<i64> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT generation FROM roster_generations WHERE insurer_id = ?1")?
+            .query_row([insurer_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    fn diff_cache(&mut self, upload_id: i64) -> StoreResult<Option<DiffCacheRow>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT upload_id, generation, computed_at, added, changed, lost, unchanged, duplicates \
+                 FROM roster_diff_caches WHERE upload_id = ?1",
+            )?
+            .query_row([upload_id], |r| {
+                Ok(DiffCacheRow {
+                    upload_id: r.get(0)?,
+                    generation: r.get(1)?,
+                    computed_at: r.get(2)?,
+                    added: r.get(3)?,
+                    changed: r.get(4)?,
+                    lost: r.get(5)?,
+                    unchanged: r.get(6)?,
+                    duplicates: r.get(7)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn diff_runs(
+        &mut self,
+        upload_id: i64,
+        kind: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> StoreResult<Vec<DiffRun>> {
+        // The run holding entry `from` is the last one starting at or before it (a max()
+        // over the primary key or the kind index: one seek), then every run starting
+        // before `to`. Never a scan of the runs before the page.
+        let rows = match kind {
+            None => self
+                .0
+                .prepare_cached(&format!(
+                    "SELECT {RUN_COLS} FROM roster_diff_runs WHERE upload_id = ?1 \
+                     AND seq >= (SELECT COALESCE(MAX(seq), 0) FROM roster_diff_runs WHERE upload_id = ?1 AND seq <= ?2) \
+                     AND seq < ?3 ORDER BY seq"
+                ))?
+                .query_map(params![upload_id, from, to], run)?
+                .collect::<Result<_, _>>()?,
+            Some(k) => self
+                .0
+                .prepare_cached(&format!(
+                    "SELECT {RUN_COLS} FROM roster_diff_runs WHERE upload_id = ?1 AND kind = ?2 \
+                     AND kind_seq >= (SELECT COALESCE(MAX(kind_seq), 0) FROM roster_diff_runs \
+                         WHERE upload_id = ?1 AND kind = ?2 AND kind_seq <= ?3) \
+                     AND kind_seq < ?4 ORDER BY kind_seq"
+                ))?
+                .query_map(params![upload_id, k, from, to], run)?
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(rows)
+    }
+
+    fn put_diff_cache(&mut self, c: &DiffCacheRow, runs: &[DiffRun]) -> StoreResult<()> {
+        self.0.execute(
+            "DELETE FROM roster_diff_runs WHERE upload_id = ?1",
+            [c.upload_id],
+        )?;
+        self.0.execute(
+            "INSERT INTO roster_diff_caches (upload_id, generation, computed_at, added, changed, lost, unchanged, duplicates) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (upload_id) DO UPDATE SET generation = excluded.generation, \
+             computed_at = excluded.computed_at, added = excluded.added, changed = excluded.changed, lost = excluded.lost, \
+             unchanged = excluded.unchanged, duplicates = excluded.duplicates",
+            params![c.upload_id, c.generation, c.computed_at, c.added, c.changed, c.lost, c.unchanged, c.duplicates],
+        )?;
+        let mut st = self.0.prepare_cached(
+            "INSERT INTO roster_diff_runs (upload_id, seq, kind, kind_seq, len, chunk_seq, chunk_row, member_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for r in runs {
+            st.execute(params![
+                c.upload_id,
+                r.seq,
+                r.kind,
+                r.kind_seq,
+                r.len,
+                r.chunk_seq,
+                r.chunk_row,
+                r.member_id
+            ])?;
+        }
         Ok(())
     }
 
@@ -207,6 +332,55 @@ impl RosterSyncRepo for SqliteTx<'_> {
             .query_map(params![insurer_id, limit], sync)?
             .collect::<Result<_, _>>()?;
         Ok(rows)
+    }
+
+    fn scan_insurer_members(
+        &mut self,
+        insurer_id: i64,
+        f: &mut dyn FnMut(&RosterRowRef<'_>),
+    ) -> StoreResult<()> {
+        let mut st = self.0.prepare_cached(
+            "SELECT id, insurer_number, card_symbol, card_number, branch, name_kanji, name_kana, birth_date, sex, relation, \
+             voluntary_continuation, special_retiree, qualified_on, disqualified_on, synced_at IS NOT NULL, postal_code, \
+             address, relation_name FROM roster_members WHERE insurer_id = ?1 ORDER BY id",
+        )?;
+        let mut rows = st.query([insurer_id])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> rusqlite::Result<&str> {
+                r.get_ref(i)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })
+            };
+            let disqualified_on = match r.get_ref(13)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(text(13)?),
+            };
+            f(&RosterRowRef {
+                id: r.get(0)?,
+                insurer_number: text(1)?,
+                card_symbol: text(2)?,
+                card_number: text(3)?,
+                branch: text(4)?,
+                name_kanji: text(5)?,
+                name_kana: text(6)?,
+                birth_date: text(7)?,
+                sex: text(8)?,
+                relation: text(9)?,
+                voluntary_continuation: r.get(10)?,
+                special_retiree: r.get(11)?,
+                qualified_on: text(12)?,
+                disqualified_on,
+                synced: r.get(14)?,
+                postal_code: text(15)?,
+                address: text(16)?,
+                relation_name: text(17)?,
+            });
+        }
+        Ok(())
     }
 
     fn insurer_members_after(
@@ -288,9 +462,11 @@ impl RosterSyncRepo for SqliteTx<'_> {
             .0
             .prepare(
                 "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'roster_members' AND sql IS NOT NULL \
-                 AND (type = 'index' OR (type = 'trigger' AND name = ?1)) ORDER BY rowid",
+                 AND (type = 'index' OR (type = 'trigger' AND name IN (?1, ?2))) ORDER BY rowid",
             )?
-            .query_map([FTS_INSERT_TRIGGER], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([FTS_INSERT_TRIGGER, GENERATION_INSERT_TRIGGER], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<Result<_, _>>()?;
         for (name, sql) in &suspended {
             let kind = if sql
@@ -316,6 +492,19 @@ impl RosterSyncRepo for SqliteTx<'_> {
             if name != FTS_INSERT_TRIGGER {
                 self.0.execute_batch(sql)?;
             }
+        }
+        if b.suspended
+            .iter()
+            .any(|(n, _)| n == GENERATION_INSERT_TRIGGER)
+        {
+            // Every insurer, not just the loaded one: finding which insurers the new rows
+            // belong to would read them all again, and an extra bump only costs another
+            // insurer one recomputed diff after a rare event.
+            self.0.execute(
+                "INSERT INTO roster_generations (insurer_id, generation) SELECT id, 1 FROM insurers WHERE true \
+                 ON CONFLICT (insurer_id) DO UPDATE SET generation = generation + 1",
+                [],
+            )?;
         }
         if trigger_suspended {
             // What the trigger would have done row by row, as one statement.
