@@ -132,6 +132,65 @@ mod tests {
         );
     }
 
+    /// 0007: every write to an insurer's roster rows bumps that insurer's generation in the
+    /// same statement's transaction (what keeps a cached diff from going stale), and only
+    /// that insurer's — moving a row bumps both sides.
+    #[test]
+    fn roster_writes_bump_their_insurers_generation() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, MIGRATIONS).unwrap();
+        let generation = |conn: &Connection, insurer: i64| -> i64 {
+            conn.query_row(
+                "SELECT coalesce((SELECT generation FROM roster_generations WHERE insurer_id = ?1), 0)",
+                [insurer],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        conn.execute_batch(
+            "INSERT INTO insurers (id, name, sender_postal_code, sender_address, created_at)
+                 VALUES (1, 'A', '1000001', 'x', 0), (2, 'B', '1000001', 'x', 0);
+             INSERT INTO roster_members (id, insurer_id, insurer_number, card_symbol, card_number,
+                 card_number_key, name_kanji, name_kana, kana_key, birth_date, relation,
+                 qualified_on, postal_code, address)
+             VALUES (10, 1, '06141378', '1', '1234567', '1234567', '山田 一', 'ヤマダ ハジメ',
+                 'ヤマダハジメ', '1980-01-01', 'insured', '2020-04-01', '1000001', '東京都');",
+        )
+        .unwrap();
+        assert_eq!((generation(&conn, 1), generation(&conn, 2)), (1, 0));
+        conn.execute(
+            "UPDATE roster_members SET address = '大阪府' WHERE id = 10",
+            [],
+        )
+        .unwrap();
+        assert_eq!((generation(&conn, 1), generation(&conn, 2)), (2, 0));
+        conn.execute("UPDATE roster_members SET insurer_id = 2 WHERE id = 10", [])
+            .unwrap();
+        assert_eq!(
+            (generation(&conn, 1), generation(&conn, 2)),
+            (3, 1),
+            "a row moved between insurers bumps both"
+        );
+        conn.execute("DELETE FROM roster_members WHERE id = 10", [])
+            .unwrap();
+        assert_eq!((generation(&conn, 1), generation(&conn, 2)), (3, 2));
+        // A failed write leaves the generation as it was (same transaction).
+        let tx = conn.transaction().unwrap();
+        tx.execute("UPDATE insurers SET name = 'A2' WHERE id = 1", [])
+            .unwrap();
+        tx.execute_batch(
+            "INSERT INTO roster_members (insurer_id, insurer_number, card_symbol, card_number,
+                 card_number_key, name_kanji, name_kana, kana_key, birth_date, relation,
+                 qualified_on, postal_code, address)
+             VALUES (1, '06141378', '1', '7654321', '7654321', '山田 二', 'ヤマダ ニ', 'ヤマダニ',
+                 '1980-01-02', 'insured', '2020-04-01', '1000001', '東京都');",
+        )
+        .unwrap();
+        assert_eq!(generation(&tx, 1), 4);
+        tx.rollback().unwrap();
+        assert_eq!(generation(&conn, 1), 3, "rolled back with the write");
+    }
+
     #[test]
     fn all_or_nothing() {
         let mut conn = Connection::open_in_memory().unwrap();
