@@ -22,6 +22,12 @@ describe("SyncStatusScreen", () => {
     expect(chart?.querySelectorAll("rect")).toHaveLength(3);
     expect(chart?.querySelector("polyline")?.getAttribute("points")?.split(" "), "no line before the first sync").toHaveLength(2);
     expect(chart?.querySelectorAll("circle"), "a dot per day with a size").toHaveLength(2);
+    const scale = [...(chart?.querySelectorAll("[data-testid=sync-chart-scale]") ?? [])].map((e) => e.textContent);
+    const top = Math.max(...overview.detail!.series.map((p) => p.roster_size ?? 0));
+    expect(scale, "0, half and the top of the member scale").toEqual(["0", Math.round(top / 2).toLocaleString("ja-JP"), top.toLocaleString("ja-JP")]);
+    const last = overview.detail!.series.filter((p) => p.roster_size !== null).at(-1)!.roster_size!;
+    expect(view.byTestId("sync-chart-latest")?.textContent).toBe(`${last.toLocaleString("ja-JP")}人`);
+    expect(view.byTestId("sync-chart-note"), "two syncs make a line: no note").toBeNull();
 
     view.byTestId("sync-show-2")?.click();
     await settle();
@@ -30,6 +36,8 @@ describe("SyncStatusScreen", () => {
     expect(view.byTestId("sync-last")?.textContent).toContain("sakura.csv");
     expect(view.byTestId("sync-rejected")?.textContent).toContain("ROSTER_KANA_HALF_WIDTH");
     expect(view.byTestId("sync-history-3")?.textContent).toContain("sakura.csv");
+    expect(view.byTestId("sync-chart-note")?.textContent, "one sync: say why there is no line").toContain("連携はまだ1回です");
+    expect(view.byTestId("sync-chart-latest")?.textContent).toBe("152人");
   });
 
   it("shows an admin only their union, without a chooser", async () => {
