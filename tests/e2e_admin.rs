@@ -135,6 +135,10 @@ async fn admin_uploads_a_shift_jis_roster_applies_it_and_prints_a_run() {
         .wait_text("[data-testid=roster-row-2]", |t| !t.is_empty())
         .await;
     assert!(row2.contains("半角"), "{row2}");
+    assert!(
+        row2.contains("同じ理由がほか6件"),
+        "the 7 half-width characters of ﾊﾝｶｸﾀﾛｳ on one line: {row2}"
+    );
     let row4 = app
         .wait_text("[data-testid=roster-row-4]", |t| !t.is_empty())
         .await;

@@ -296,6 +296,7 @@ export const en: Dictionary = {
     eraCodes: "Era codes (7-digit dates)",
     eraStandard: "1=Meiji 2=Taisho 3=Showa 4=Heisei 5=Reiwa",
     eraOdd: "1=Meiji 3=Taisho 5=Showa 7=Heisei 9=Reiwa",
+    moreSameReason: "({count} more for the same reason; the error report lists each one)",
     eraCustom: "Custom…",
     eraDigit: "The era code for {era} must be one digit, 0–9.",
     eraDuplicate: "Era code {code} is used for {eras}. Give each era its own digit.",

@@ -296,6 +296,7 @@ export const ja = {
     eraCodes: "元号コード（7桁日付）",
     eraStandard: "1=明治 2=大正 3=昭和 4=平成 5=令和",
     eraOdd: "1=明治 3=大正 5=昭和 7=平成 9=令和",
+    moreSameReason: "（同じ理由がほか{count}件。エラーレポートには全件が載ります）",
     eraCustom: "個別に指定…",
     eraDigit: "{era}の元号コードは0〜9の数字1桁で指定してください。",
     eraDuplicate: "元号コード {code} が{eras}で重複しています。元号ごとに別の数字を指定してください。",

@@ -73,6 +73,8 @@ describe("RosterScreen", () => {
     expect(view.byTestId("roster-counts")?.textContent).toContain("取込不可 2件");
     expect(view.byTestId("roster-row-2")?.textContent).toContain("半角カナ");
     expect(view.byTestId("roster-row-2")?.textContent).toContain("取込不可");
+    expect(view.byTestId("roster-row-2")?.textContent, "one line per reason and field").toContain("同じ理由がほか1件");
+    expect(view.byTestId("roster-row-2")?.textContent).not.toContain("2文字目");
     expect(view.byTestId("roster-row-4")?.textContent).toContain("警告");
 
     // The error report where suggested.

@@ -68,6 +68,13 @@ export const validation: RosterValidation = {
           severity: "error",
           message: "カナ氏名の1文字目「ﾔ」は半角カナです",
         },
+        {
+          code: "ROSTER_KANA_HALF_WIDTH",
+          field: "カナ氏名",
+          column: 6,
+          severity: "error",
+          message: "カナ氏名の2文字目「ﾏ」は半角カナです",
+        },
       ],
     },
     {
