@@ -158,11 +158,7 @@ async fn the_cli_keeps_the_master_key_beside_the_database() {
     // Without its key the database is refused, and no new key is made for it.
     let elsewhere = dir.path().join("elsewhere.key");
     std::fs::rename(&key, &elsewhere).unwrap();
-    let refused = Command::new(bin)
-        .args(["serve", "--db", db.to_str().unwrap()])
-        .args(["--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
+    let refused = common::CliServer::command(&db, &[]).output().unwrap();
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success());
     assert!(err.contains("key file is missing"), "{err}");

@@ -264,19 +264,10 @@ async fn the_openapi_document_lists_the_update_routes() {
 /// a directory that does not exist stops the server at start instead of at the first check.
 #[tokio::test]
 async fn the_binary_serves_the_updates_dir_and_refuses_a_missing_one() {
-    use std::process::Command;
     let d = releases();
     let db = d.path().join("c.db");
-    let bin = env!("CARGO_BIN_EXE_kencom-central");
-    let missing = Command::new(bin)
-        .args([
-            "serve",
-            "--db",
-            db.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--updates-dir", d.path().join("nope").to_str().unwrap()])
+    let nope = d.path().join("nope");
+    let missing = common::CliServer::command(&db, &["--updates-dir", nope.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(!missing.status.success());

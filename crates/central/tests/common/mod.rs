@@ -266,17 +266,24 @@ pub struct CliServer {
 }
 
 impl CliServer {
+    /// `kencom-central serve --db DB --listen 127.0.0.1:0 EXTRA…`, not yet run (also for
+    /// the starts that must fail).
+    pub fn command(db: &Path, extra: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kencom-central"));
+        cmd.args([
+            "serve",
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(extra);
+        cmd
+    }
+
     pub fn start(db: &Path, extra: &[&str]) -> CliServer {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kencom-central"))
-            .args([
-                "serve",
-                "--db",
-                db.to_str().unwrap(),
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .args(extra)
+        let mut child = Self::command(db, extra)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
