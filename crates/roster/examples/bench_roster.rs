@@ -377,7 +377,12 @@ fn main() {
             encoding.label_ja(),
             if vs_csv >= 0.5 { "met" } else { "not met" }
         ));
-        let _ = std::fs::remove_file(&path);
+        // ROSTER_BENCH_KEEP=1 keeps the files for profiling (their paths go to stderr).
+        if std::env::var_os("ROSTER_BENCH_KEEP").is_some() {
+            eprintln!("kept {}", path.display());
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
     }
     println!();
     for v in verdicts {

@@ -20,39 +20,65 @@ fn lead_index(b: u8) -> Option<usize> {
 
 const LEADS: usize = 31 + 29;
 const TRAILS: usize = 256;
+/// `Tables::row` of a byte that is no lead byte.
+const NO_ROW: u8 = u8::MAX;
+
+/// A character as its UTF-8 bytes, packed: the bytes in the low three bytes (first byte
+/// lowest, so a little-endian store writes them in order) and their count in the top byte.
+/// 0: not a character. Decoding a pair is then one load and one four-byte store, with no
+/// branch on the character's length.
+type Packed = u32;
+
+fn pack(c: char) -> Packed {
+    let mut utf8 = [0u8; 4];
+    let len = c.encode_utf8(&mut utf8).len();
+    // Every CP932 character is in the BMP: at most three UTF-8 bytes.
+    debug_assert!(len <= 3);
+    u32::from_le_bytes([utf8[0], utf8[1], utf8[2], len as u8])
+}
 
 struct Tables {
-    /// Character of each byte 0x80–0xFF on its own (0: not a character alone).
-    single: [u16; 128],
-    /// Character of each lead/trail pair (0: not a character).
-    double: Vec<u16>,
+    /// Character of each byte 0x80–0xFF on its own.
+    single: [Packed; 128],
+    /// `lead_index` of each byte 0x80–0xFF, or `NO_ROW`.
+    row: [u8; 128],
+    /// Character of each lead/trail pair.
+    double: Vec<Packed>,
 }
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let one = |bytes: &[u8]| -> u16 {
+        let one = |bytes: &[u8]| -> Packed {
             let decoded = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes);
             let mut chars = decoded.as_deref().unwrap_or("").chars();
             match (chars.next(), chars.next()) {
-                (Some(c), None) => u16::try_from(u32::from(c)).unwrap_or(0),
+                (Some(c), None) if c.len_utf8() <= 3 => pack(c),
                 _ => 0,
             }
         };
-        let mut single = [0u16; 128];
-        for (i, slot) in single.iter_mut().enumerate() {
-            // Truncation cannot happen: i < 128.
-            *slot = one(&[0x80 | i as u8]);
+        let mut single = [0; 128];
+        let mut row = [NO_ROW; 128];
+        for i in 0..128u8 {
+            single[usize::from(i)] = one(&[0x80 | i]);
+            if let Some(r) = lead_index(0x80 | i) {
+                // Fewer than 60 rows: fits a byte.
+                row[usize::from(i)] = r as u8;
+            }
         }
-        let mut double = vec![0u16; LEADS * TRAILS];
+        let mut double = vec![0; LEADS * TRAILS];
         for lead in (0x81..=0x9F).chain(0xE0..=0xFC) {
-            if let Some(row) = lead_index(lead) {
+            if let Some(r) = lead_index(lead) {
                 for trail in 0..=255u8 {
-                    double[row * TRAILS + usize::from(trail)] = one(&[lead, trail]);
+                    double[r * TRAILS + usize::from(trail)] = one(&[lead, trail]);
                 }
             }
         }
-        Tables { single, double }
+        Tables {
+            single,
+            row,
+            double,
+        }
     })
 }
 
@@ -60,40 +86,66 @@ fn tables() -> &'static Tables {
 /// is valid; otherwise leaves `out` as it was and returns false (the caller then asks
 /// encoding_rs, which knows how to report and replace).
 pub(crate) fn decode_valid(bytes: &[u8], out: &mut String) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let tables = tables();
     let before = out.len();
-    // Half-width katakana take one byte in CP932 and three in UTF-8.
-    out.reserve(bytes.len() * 3);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            // A byte at a time: the runs between kanji are short, and pushing an ASCII char
-            // into reserved room is cheaper than validating each run as a `str`.
-            out.push(char::from(b));
-            i += 1;
-            continue;
+    // Room for the worst case (a half-width katakana takes one byte in CP932 and three in
+    // UTF-8) plus the slack the unconditional 8-byte and 4-byte stores below write past
+    // their character.
+    out.reserve(bytes.len() * 3 + 8);
+    // SAFETY: only complete UTF-8 sequences are kept: ASCII bytes, and the packed encodings
+    // of `char`s, whose count says how many of the stored bytes belong to the text. Stores
+    // stay inside the capacity reserved above: before each, at most 3 bytes per input byte
+    // consumed have been written, and each store writes at most 8 bytes. On failure the
+    // length goes back to `before`, so nothing partial is ever exposed.
+    unsafe {
+        let vec = out.as_mut_vec();
+        let base = vec.as_mut_ptr();
+        let mut len = before;
+        let mut i = 0;
+        let n = bytes.len();
+        while i < n {
+            // ASCII runs (identifiers, dates, codes between the kanji) eight bytes at a time.
+            if i + 8 <= n {
+                let word = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0x80; 8]));
+                if word & HIGH == 0 {
+                    base.add(len).cast::<u64>().write_unaligned(word.to_le());
+                    len += 8;
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            if b < 0x80 {
+                *base.add(len) = b;
+                len += 1;
+                i += 1;
+                continue;
+            }
+            let high = usize::from(b & 0x7F);
+            let mut packed = tables.single[high];
+            let mut step = 1;
+            if packed == 0 {
+                let row = tables.row[high];
+                match bytes.get(i + 1) {
+                    Some(&trail) if row != NO_ROW => {
+                        packed = tables.double[usize::from(row) * TRAILS + usize::from(trail)];
+                        step = 2;
+                    }
+                    _ => {}
+                }
+                if packed == 0 {
+                    vec.set_len(before);
+                    return false;
+                }
+            }
+            base.add(len).cast::<u32>().write_unaligned(packed.to_le());
+            len += (packed >> 24) as usize;
+            i += step;
         }
-        let single = tables.single[usize::from(b & 0x7F)];
-        let (unit, len) = if single != 0 {
-            (single, 1)
-        } else {
-            let pair = lead_index(b)
-                .zip(bytes.get(i + 1))
-                .map_or(0, |(row, &t)| tables.double[row * TRAILS + usize::from(t)]);
-            (pair, 2)
-        };
-        match char::from_u32(u32::from(unit)).filter(|_| unit != 0) {
-            Some(c) => out.push(c),
-            None => break,
-        }
-        i += len;
+        vec.set_len(len);
     }
-    if i == bytes.len() {
-        return true;
-    }
-    out.truncate(before);
-    false
+    true
 }
 
 #[cfg(test)]
