@@ -1,6 +1,7 @@
 //! Roster files: any bytes, in any encoding setting and either layout, never panic; line
 //! numbers only grow; accepted rows carry no error; the error report can always be written;
-//! a diff of the accepted rows against themselves changes nothing.
+//! a diff of the accepted rows against themselves changes nothing; the parallel reader, cutting
+//! the input into blocks of a few bytes, yields exactly what the sequential one does.
 #![no_main]
 
 use kencom_domain::EraCodeMap;
@@ -69,6 +70,21 @@ fuzz_target!(|input: (u8, &[u8])| {
         records.push(record);
     }
     assert_eq!(reader.summary().records, records.len() as u64);
+    // The same input on two workers, in blocks of 1–64 bytes (fixed width stays sequential).
+    let block = 1 + bytes.len() % 64;
+    let parallel = RosterReader::new(bytes, &options(selector))
+        .expect("the options were accepted above")
+        .with_threads_and_block(2, block);
+    let parallel: Vec<_> = parallel
+        .map(|r| r.expect("reading from a slice cannot fail"))
+        .collect();
+    assert_eq!(parallel.len(), records.len());
+    for (record, expected) in parallel.iter().zip(&records) {
+        assert_eq!(record.row, expected.row);
+        assert_eq!(record.cells, expected.cells);
+        assert_eq!(record.value, expected.value);
+        assert_eq!(record.problems, expected.problems);
+    }
     let mut report = ReportWriter::new(
         Vec::new(),
         reader.encoding(),

@@ -467,7 +467,7 @@ impl Desk {
         let has_header = matches!(&parse.format, RosterFormat::Csv(m) if m.has_header);
         for (i, record) in reader.take(PREVIEW_RECORDS + 1).enumerate() {
             let record = record.map_err(roster_error)?;
-            let cells: Vec<String> = record.cells.iter().map(|c| c.text.clone()).collect();
+            let cells: Vec<String> = record.cells.iter().map(|c| c.text.to_owned()).collect();
             if i == 0 && has_header {
                 header = cells;
             } else if preview.len() < PREVIEW_RECORDS {

@@ -12,6 +12,7 @@ mod error;
 mod field;
 mod issue;
 mod mapping;
+mod parallel;
 mod reader;
 mod report;
 mod row;
@@ -31,4 +32,4 @@ pub use mapping::{
 pub use reader::{parse_all, ParseOutcome, ParsedRecord, Progress, RosterReader, Summary};
 pub use report::{ReportScope, ReportWriter};
 pub use row::{Relationship, RosterRow, RowKey, Sex};
-pub use source::Cell;
+pub use source::{Cell, Cells};

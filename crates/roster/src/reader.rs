@@ -16,8 +16,9 @@ use crate::error::RosterError;
 use crate::field::Field;
 use crate::issue::{RowError, RowProblem, Severity};
 use crate::mapping::{ParseOptions, RosterFormat};
+use crate::parallel::Parallel;
 use crate::row::RosterRow;
-use crate::source::{Cell, FieldSlots, RawRecord, Source};
+use crate::source::{Cells, FieldSlots, RawRecord, Source};
 use crate::validate::{validate, Located, Spare};
 
 /// How far the reader has got.
@@ -38,7 +39,7 @@ pub struct ParsedRecord {
     /// 1-based line number where the record starts.
     pub row: u64,
     /// The record's cells as decoded (for the error report); lossy where undecodable.
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
     /// The validated row, when no problem is an error.
     pub value: Option<RosterRow>,
     /// Every problem found, errors and warnings.
@@ -70,26 +71,114 @@ const PROGRESS_EVERY: u64 = 4096;
 
 type ProgressFn<'p> = Box<dyn FnMut(Progress) + 'p>;
 
+/// Reads and validates one record at a time: everything the reader does per record except
+/// what needs the whole file in order (the duplicate index and the counts). The sequential
+/// reader runs one; the parallel reader runs one per worker thread on blocks of the file.
+#[derive(Debug)]
+pub(crate) struct RecordParser {
+    pub encoding: RosterEncoding,
+    pub slots: FieldSlots,
+    pub era_codes: EraCodeMap,
+    /// The next record is the CSV header.
+    pub header_pending: bool,
+    /// The header's cells, once read.
+    pub header: Option<Vec<String>>,
+    record: RawRecord,
+    scratch: Vec<Located>,
+    /// The previous row's strings and identifiers, for `validate` to reuse.
+    spare: Spare,
+}
+
+impl RecordParser {
+    fn new(encoding: RosterEncoding, slots: FieldSlots, era_codes: EraCodeMap) -> Self {
+        Self {
+            encoding,
+            slots,
+            era_codes,
+            header_pending: false,
+            header: None,
+            record: RawRecord {
+                line: 0,
+                encoding,
+                cells: Cells::default(),
+            },
+            scratch: Vec::new(),
+            spare: Spare::default(),
+        }
+    }
+
+    /// A parser with the same settings and nothing read (for a worker thread).
+    pub fn fresh(&self) -> Self {
+        Self::new(self.encoding, self.slots.clone(), self.era_codes.clone())
+    }
+
+    /// Reads the next record of `source` into `out` (reusing its cells, strings and problem
+    /// list) and validates it; `false` at the end. Line numbers count from the start of
+    /// `source`.
+    pub fn next<S: Read>(
+        &mut self,
+        source: &mut Source<S>,
+        out: &mut ParsedRecord,
+    ) -> Result<bool, RosterError> {
+        if let Some(row) = out.value.take() {
+            self.spare.keep(row);
+        }
+        out.problems.clear();
+        self.record.cells = std::mem::take(&mut out.cells);
+        loop {
+            if !source.next_record(self.encoding, &mut self.record)? {
+                out.row = 0;
+                out.cells = std::mem::take(&mut self.record.cells);
+                return Ok(false);
+            }
+            if !self.header_pending {
+                break;
+            }
+            self.header_pending = false;
+            self.header = Some(
+                self.record
+                    .cells
+                    .iter()
+                    .map(|c| c.text.to_owned())
+                    .collect(),
+            );
+        }
+        self.scratch.clear();
+        let value = validate(
+            &self.record,
+            &self.slots,
+            &self.era_codes,
+            &mut self.scratch,
+            &mut self.spare,
+        );
+        let row = self.record.line;
+        out.problems.extend(
+            self.scratch
+                .iter()
+                .map(|l| RowError::new(row, l.column, l.field, &l.problem)),
+        );
+        out.row = row;
+        out.cells = std::mem::take(&mut self.record.cells);
+        out.value = value;
+        Ok(true)
+    }
+}
+
 /// Streams a roster file: `Iterator<Item = Result<ParsedRecord, RosterError>>`.
 pub struct RosterReader<'p, R: Read> {
     source: Source<Chain<Cursor<Vec<u8>>, R>>,
     encoding: RosterEncoding,
     skipped_bytes: u64,
-    slots: FieldSlots,
-    era_codes: EraCodeMap,
-    header: Option<Vec<String>>,
+    parser: RecordParser,
     layout_names: Option<Vec<String>>,
-    header_pending: bool,
     seen: KeyIndex,
     progress: Option<ProgressFn<'p>>,
     total_bytes: Option<u64>,
     summary: Summary,
-    record: RawRecord,
-    scratch: Vec<Located>,
-    /// The previous row's strings and identifiers, for `validate` to reuse.
-    spare: Spare,
-    /// Cells in the last record: the iterator sizes each new record's cells by it.
-    width: usize,
+    /// Worker threads, when asked for and the format allows (CSV).
+    parallel: Option<Parallel>,
+    /// Bytes of the input behind the records handed out so far, in parallel mode.
+    parallel_bytes: u64,
     done: bool,
 }
 
@@ -120,14 +209,13 @@ impl<'p, R: Read> RosterReader<'p, R> {
             0
         };
         let (source, slots) = Source::new(Cursor::new(prefix).chain(input), &options.format)?;
-        let header_pending = matches!(&options.format, RosterFormat::Csv(m) if m.has_header);
+        let mut parser = RecordParser::new(encoding, slots, options.era_codes.clone());
+        parser.header_pending = matches!(&options.format, RosterFormat::Csv(m) if m.has_header);
         Ok(Self {
             source,
             encoding,
             skipped_bytes,
-            slots,
-            era_codes: options.era_codes.clone(),
-            header: None,
+            parser,
             layout_names: match &options.format {
                 RosterFormat::FixedWidth(l) => Some(
                     l.fields
@@ -137,19 +225,12 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 ),
                 RosterFormat::Csv(_) => None,
             },
-            header_pending,
             seen: KeyIndex::new(),
             progress: None,
             total_bytes: None,
             summary: Summary::default(),
-            record: RawRecord {
-                line: 0,
-                encoding,
-                cells: Vec::new(),
-            },
-            scratch: Vec::new(),
-            spare: Spare::default(),
-            width: 0,
+            parallel: None,
+            parallel_bytes: 0,
             done: false,
         })
     }
@@ -161,6 +242,25 @@ impl<'p, R: Read> RosterReader<'p, R> {
         self.total_bytes = Some(total);
         self.seen
             .reserve(usize::try_from(total / 160).unwrap_or(usize::MAX));
+        self
+    }
+
+    /// Validates on `threads` worker threads (CSV only; fixed-width files and `threads` < 2
+    /// stay on the calling thread). The records, their order, line numbers, problems and
+    /// the summary are exactly those of the sequential reader; progress is reported per
+    /// block of the file rather than per record. Call before reading the first record.
+    pub fn with_threads(self, threads: usize) -> Self {
+        self.with_threads_and_block(threads, crate::parallel::BLOCK)
+    }
+
+    /// [`Self::with_threads`] cutting the file into blocks of `block_bytes`: for tests that
+    /// need many blocks from a small file.
+    #[doc(hidden)]
+    pub fn with_threads_and_block(mut self, threads: usize, block_bytes: usize) -> Self {
+        let untouched = self.summary.records == 0 && !self.done && self.parallel.is_none();
+        if threads >= 2 && untouched && self.source.csv_input().is_some() {
+            self.parallel = Parallel::start(threads, block_bytes, &self.parser);
+        }
         self
     }
 
@@ -177,13 +277,13 @@ impl<'p, R: Read> RosterReader<'p, R> {
 
     /// The header row's cells, once read (CSV with `has_header`).
     pub fn header(&self) -> Option<&[String]> {
-        self.header.as_deref()
+        self.parser.header.as_deref()
     }
 
     /// Names for the report's copy of the record's cells: the CSV header when there is one,
     /// the layout's field names for fixed width, else 列1, 列2 … (`columns` of them).
     pub fn column_names(&self, columns: usize) -> Vec<String> {
-        if let Some(h) = &self.header {
+        if let Some(h) = &self.parser.header {
             return h.clone();
         }
         if let Some(names) = &self.layout_names {
@@ -198,8 +298,13 @@ impl<'p, R: Read> RosterReader<'p, R> {
     }
 
     fn report_progress(&mut self) {
+        let consumed = if self.parallel.is_some() {
+            self.parallel_bytes
+        } else {
+            self.source.bytes_read()
+        };
         let p = Progress {
-            bytes_read: self.skipped_bytes + self.source.bytes_read(),
+            bytes_read: self.skipped_bytes + consumed,
             total_bytes: self.total_bytes,
             records: self.summary.records,
         };
@@ -221,8 +326,14 @@ impl<'p, R: Read> RosterReader<'p, R> {
             record.problems.clear();
             return Ok(false);
         }
-        match self.read_next(record) {
+        let next = if self.parallel.is_some() {
+            self.read_next_parallel(record)
+        } else {
+            self.parser.next(&mut self.source, record)
+        };
+        match next {
             Ok(true) => {
+                self.settle(record);
                 if self.summary.records.is_multiple_of(PROGRESS_EVERY) {
                     self.report_progress();
                 }
@@ -230,63 +341,81 @@ impl<'p, R: Read> RosterReader<'p, R> {
             }
             Ok(false) => {
                 self.done = true;
+                // Stop the workers now rather than when the reader is dropped.
+                if let Some(p) = self.parallel.as_mut() {
+                    p.stop();
+                }
                 self.report_progress();
                 Ok(false)
             }
             Err(e) => {
                 self.done = true;
+                if let Some(p) = self.parallel.as_mut() {
+                    p.stop();
+                }
                 Err(e)
             }
         }
     }
 
-    fn read_next(&mut self, out: &mut ParsedRecord) -> Result<bool, RosterError> {
-        if let Some(row) = out.value.take() {
-            self.spare.keep(row);
-        }
-        out.problems.clear();
-        self.record.cells = std::mem::take(&mut out.cells);
+    /// The next record from the workers, in file order, with its line numbers made absolute.
+    fn read_next_parallel(&mut self, out: &mut ParsedRecord) -> Result<bool, RosterError> {
+        let Some(par) = self.parallel.as_mut() else {
+            return Ok(false);
+        };
         loop {
-            if !self.source.next_record(self.encoding, &mut self.record)? {
-                out.row = 0;
+            if let Some((base, end)) = par.take_next(out) {
+                out.row += base;
+                for p in &mut out.problems {
+                    p.row += base;
+                }
+                self.parallel_bytes = end;
+                return Ok(true);
+            }
+            let Some(input) = self.source.csv_input() else {
                 return Ok(false);
+            };
+            par.dispatch(input)?;
+            match par.next_batch()? {
+                Some(header) => {
+                    if header.is_some() {
+                        self.parser.header = header;
+                    }
+                }
+                None => {
+                    self.parallel_bytes = par.consumed();
+                    out.row = 0;
+                    out.cells.clear();
+                    out.value = None;
+                    out.problems.clear();
+                    return Ok(false);
+                }
             }
-            if !self.header_pending {
-                break;
-            }
-            self.header_pending = false;
-            self.header = Some(self.record.cells.iter().map(|c| c.text.clone()).collect());
         }
-        self.scratch.clear();
-        let mut value = validate(
-            &self.record,
-            &self.slots,
-            &self.era_codes,
-            &mut self.scratch,
-            &mut self.spare,
-        );
-        let row = self.record.line;
-        if let Some(problem) = self.check_duplicate(row, value.as_ref()) {
+    }
+
+    /// What needs every earlier record: the duplicate check and the counts.
+    fn settle(&mut self, out: &mut ParsedRecord) {
+        if let Some(problem) = self.check_duplicate(out) {
             if problem.severity() == Severity::Error {
-                value = None;
+                if let Some(row) = out.value.take() {
+                    self.parser.spare.keep(row);
+                }
             }
             let column = self
+                .parser
                 .slots
-                .cell(&self.record, Field::Number)
+                .cell_in(&out.cells, Field::Number)
                 .map(|c| c.column);
-            self.scratch.push(Located {
+            out.problems.push(RowError::new(
+                out.row,
                 column,
-                field: Some(Field::Number),
-                problem,
-            });
+                Some(Field::Number),
+                &problem,
+            ));
         }
-        out.problems.extend(
-            self.scratch
-                .iter()
-                .map(|l| RowError::new(row, l.column, l.field, &l.problem)),
-        );
         self.summary.records += 1;
-        if value.is_some() {
+        if out.value.is_some() {
             self.summary.accepted += 1;
         } else {
             self.summary.rejected += 1;
@@ -294,11 +423,6 @@ impl<'p, R: Read> RosterReader<'p, R> {
         for p in &out.problems {
             *self.summary.by_code.entry(p.code).or_default() += 1;
         }
-        out.row = row;
-        out.cells = std::mem::take(&mut self.record.cells);
-        out.value = value;
-        self.width = out.cells.len();
-        Ok(true)
     }
 
     /// Duplicates by 保険者番号 + 記号 + 番号 + 枝番, compared on the eligibility key (番号's
@@ -306,9 +430,9 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// two people the check cannot tell apart. Only rows whose key parsed take part; a row
     /// rejected for another reason still claims its key, so fixing it later does not reveal
     /// a duplicate the admin was never shown.
-    fn check_duplicate(&mut self, row: u64, value: Option<&RosterRow>) -> Option<RowProblem> {
-        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
-        let seen = match value {
+    fn check_duplicate(&mut self, record: &ParsedRecord) -> Option<RowProblem> {
+        let row32 = u32::try_from(record.row).unwrap_or(u32::MAX);
+        let seen = match &record.value {
             Some(v) => self.seen.check(
                 row32,
                 KeyParts {
@@ -320,7 +444,8 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 },
             ),
             None => {
-                let (insurer, symbol, number, branch) = self.key_of_rejected()?;
+                let (insurer, symbol, number, branch) =
+                    key_of_rejected(&self.parser.slots, &record.cells)?;
                 self.seen.check(
                     row32,
                     KeyParts {
@@ -343,45 +468,44 @@ impl<'p, R: Read> RosterReader<'p, R> {
             }),
         }
     }
+}
 
-    fn key_of_rejected(
-        &self,
-    ) -> Option<(String, String, kencom_domain::CardNumber, Option<String>)> {
-        let text = |f: Field| {
-            self.slots
-                .cell(&self.record, f)
-                .filter(|c| c.undecodable.is_none())
-                .map(|c| crate::source::trim_padding(&c.text))
-        };
-        let insurer = kencom_domain::InsurerNumber::parse(text(Field::InsurerNumber)?).ok()?;
-        let symbol = kencom_domain::CardSymbol::parse(text(Field::Symbol).unwrap_or("")).ok()?;
-        let number = kencom_domain::CardNumber::parse(text(Field::Number)?).ok()?;
-        let branch = match text(Field::Branch).unwrap_or("") {
-            "" => None,
-            b => Some(
-                kencom_domain::CardBranch::parse(b)
-                    .ok()?
-                    .as_str()
-                    .to_owned(),
-            ),
-        };
-        Some((
-            insurer.as_str().to_owned(),
-            symbol.as_str().to_owned(),
-            number,
-            branch,
-        ))
-    }
+/// The key of a row rejected for another reason, when its identifiers parse.
+fn key_of_rejected(
+    slots: &FieldSlots,
+    cells: &Cells,
+) -> Option<(String, String, kencom_domain::CardNumber, Option<String>)> {
+    let text = |f: Field| {
+        slots
+            .cell_in(cells, f)
+            .filter(|c| c.undecodable.is_none())
+            .map(|c| crate::source::trim_padding(c.text))
+    };
+    let insurer = kencom_domain::InsurerNumber::parse(text(Field::InsurerNumber)?).ok()?;
+    let symbol = kencom_domain::CardSymbol::parse(text(Field::Symbol).unwrap_or("")).ok()?;
+    let number = kencom_domain::CardNumber::parse(text(Field::Number)?).ok()?;
+    let branch = match text(Field::Branch).unwrap_or("") {
+        "" => None,
+        b => Some(
+            kencom_domain::CardBranch::parse(b)
+                .ok()?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    Some((
+        insurer.as_str().to_owned(),
+        symbol.as_str().to_owned(),
+        number,
+        branch,
+    ))
 }
 
 impl<R: Read> Iterator for RosterReader<'_, R> {
     type Item = Result<ParsedRecord, RosterError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let mut record = ParsedRecord {
-            cells: Vec::with_capacity(self.width),
-            ..ParsedRecord::default()
-        };
+        let mut record = ParsedRecord::default();
         match self.read_record(&mut record) {
             Ok(true) => Some(Ok(record)),
             Ok(false) => None,

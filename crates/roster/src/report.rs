@@ -95,10 +95,7 @@ impl<W: Write> ReportWriter<W> {
             (reasons.as_str(), None),
             (codes.as_str(), None),
         ];
-        let cells = record
-            .cells
-            .iter()
-            .map(|c| (c.text.as_str(), c.undecodable.as_deref()));
+        let cells = record.cells.iter().map(|c| (c.text, c.undecodable));
         self.write_line(lead.into_iter().chain(cells))?;
         self.written += 1;
         Ok(true)
@@ -190,17 +187,13 @@ mod tests {
     fn a_line_with_a_substitution_says_so() {
         use crate::issue::{RowError, RowProblem};
         use crate::reader::ParsedRecord;
-        use crate::source::Cell;
+        use crate::source::Cells;
         let problem = RowProblem::Sex {
             value: "𠮷".into()
         };
         let record = ParsedRecord {
             row: 7,
-            cells: vec![Cell {
-                text: "𠮷".into(),
-                undecodable: None,
-                column: 1,
-            }],
+            cells: Cells::from_texts(["𠮷"]),
             value: None,
             problems: vec![RowError::new(7, Some(1), None, &problem)],
         };

@@ -86,6 +86,19 @@ fn tables() -> &'static Tables {
 /// is valid; otherwise leaves `out` as it was and returns false (the caller then asks
 /// encoding_rs, which knows how to report and replace).
 pub(crate) fn decode_valid(bytes: &[u8], out: &mut String) -> bool {
+    decode_valid_marking(bytes, &[], out, |_| {})
+}
+
+/// [`decode_valid`], also telling `marked` where in `out` each of `marks` (ascending offsets
+/// into `bytes`, at character boundaries) landed: a whole CSV line decodes in one call and
+/// its field ends are known in the text without searching it again. On failure the marks
+/// already reported mean nothing.
+pub(crate) fn decode_valid_marking(
+    bytes: &[u8],
+    marks: &[usize],
+    out: &mut String,
+    mut marked: impl FnMut(usize),
+) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let tables = tables();
     let before = out.len();
@@ -104,11 +117,22 @@ pub(crate) fn decode_valid(bytes: &[u8], out: &mut String) -> bool {
         let mut len = before;
         let mut i = 0;
         let n = bytes.len();
+        // The next mark not reported yet (ASCII maps one byte to one byte, so a mark inside
+        // an ASCII run lands at the same distance from the run's start in `out`).
+        let mut mark = 0;
         while i < n {
+            while let Some(&m) = marks.get(mark).filter(|&&m| m == i) {
+                marked(m - i + len);
+                mark += 1;
+            }
             // ASCII runs (identifiers, dates, codes between the kanji) eight bytes at a time.
             if i + 8 <= n {
                 let word = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0x80; 8]));
                 if word & HIGH == 0 {
+                    while let Some(&m) = marks.get(mark).filter(|&&m| m < i + 8) {
+                        marked(m - i + len);
+                        mark += 1;
+                    }
                     base.add(len).cast::<u64>().write_unaligned(word.to_le());
                     len += 8;
                     i += 8;
@@ -142,6 +166,9 @@ pub(crate) fn decode_valid(bytes: &[u8], out: &mut String) -> bool {
             base.add(len).cast::<u32>().write_unaligned(packed.to_le());
             len += (packed >> 24) as usize;
             i += step;
+        }
+        for _ in marks.get(mark..).unwrap_or(&[]) {
+            marked(len);
         }
         vec.set_len(len);
     }
@@ -179,6 +206,53 @@ mod tests {
             for b in 0..=255u8 {
                 agrees(&[a, b]);
             }
+        }
+    }
+
+    #[test]
+    fn marks_land_where_their_bytes_decoded() {
+        // 06133425,山田太郎,ﾔﾏﾀﾞ,,abcdefghij,東京都 with a mark at every comma and the end.
+        let line: &[u8] =
+            b"06133425,\x8e\x52\x93\x63\x91\xbe\x98\x59,\xd4\xcf\xc0\xde,,abcdefghij,\x93\x8c\x8b\x9e\x93\x73";
+        let marks: Vec<usize> = line
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b',')
+            .map(|(i, _)| i)
+            .chain([line.len()])
+            .collect();
+        let mut out = String::from("前");
+        let mut landed = Vec::new();
+        assert!(decode_valid_marking(line, &marks, &mut out, |o| landed.push(o)));
+        let text = SHIFT_JIS.decode_without_bom_handling(line).0;
+        assert_eq!(out, format!("前{text}"));
+        let expected: Vec<usize> = out
+            .char_indices()
+            .filter(|&(_, c)| c == ',')
+            .map(|(i, _)| i)
+            .chain([out.len()])
+            .collect();
+        assert_eq!(landed, expected);
+        // Every cut of the line: the marks inside it still land right.
+        for cut in 0..=line.len() {
+            let part = &line[..cut];
+            if SHIFT_JIS
+                .decode_without_bom_handling_and_without_replacement(part)
+                .is_none()
+            {
+                continue;
+            }
+            let inside: Vec<usize> = marks.iter().copied().filter(|&m| m <= cut).collect();
+            let mut out = String::new();
+            let mut landed = Vec::new();
+            assert!(decode_valid_marking(part, &inside, &mut out, |o| landed.push(o)));
+            let expected: Vec<usize> = out
+                .char_indices()
+                .filter(|&(_, c)| c == ',')
+                .map(|(i, _)| i)
+                .chain((inside.last() == Some(&cut)).then_some(out.len()))
+                .collect();
+            assert_eq!(landed, expected, "cut at {cut}");
         }
     }
 

@@ -4,6 +4,7 @@
 //! Decodes into the cells it is given, reusing their strings, so a caller that hands the same
 //! record back allocates nothing per row.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
 
 use crate::encoding::{utf8, RosterEncoding};
@@ -12,16 +13,220 @@ use crate::field::Field;
 use crate::mapping::{ColumnMapping, FixedWidthLayout, RosterFormat};
 use crate::split::{Split, Splitter};
 
-/// One decoded cell of a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cell {
+/// One decoded cell of a record, borrowed from its [`Cells`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell<'a> {
     /// Decoded text (lossy when `undecodable` is set).
-    pub text: String,
+    pub text: &'a str,
     /// The cell's bytes in hex when they were not valid in the file's encoding.
-    pub undecodable: Option<String>,
+    pub undecodable: Option<&'a str>,
     /// 1-based CSV column, or 1-based byte offset of a fixed-width field.
     pub column: usize,
 }
+
+/// Where one cell lies in its record's buffers.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    column: usize,
+    /// End of this cell's hex in `Cells::hex`; it starts where the previous cell's ends, so
+    /// an empty range means the cell decoded (undecodable bytes are never empty).
+    hex_end: usize,
+}
+
+/// A record's cells as decoded. Their text lies in one buffer, one cell after the other, so
+/// a record costs the same two allocations whatever its width, reused from row to row, and
+/// a line of UTF-8 text becomes its cells with one copy. Why not a `String` per cell: filling
+/// sixteen strings per row cost more than the csv crate's whole read, and records handed
+/// between threads (see `parallel`) are written and read in a few cache lines.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    text: String,
+    hex: String,
+    spans: Vec<Span>,
+}
+
+impl Cells {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True for a record without cells.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The `i`-th cell (0-based).
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<Cell<'_>> {
+        let span = self.spans.get(i)?;
+        let hex_start = match i {
+            0 => 0,
+            _ => self.spans[i - 1].hex_end,
+        };
+        Some(Cell {
+            text: self.text_of(span),
+            undecodable: self.hex_of(hex_start, span.hex_end),
+            column: span.column,
+        })
+    }
+
+    /// The text of a span. Validation asks for a cell a few dozen times per row, so this
+    /// skips the bounds and character-boundary checks of `&text[a..b]`.
+    #[inline]
+    fn text_of(&self, span: &Span) -> &str {
+        let (start, end) = (span.start, span.end);
+        debug_assert!(self.text.is_char_boundary(start));
+        debug_assert!(self.text.is_char_boundary(end));
+        debug_assert!(start <= end && end <= self.text.len());
+        // SAFETY: spans are only made at character boundaries of `text` and within it: at
+        // its length before and after appending (`push_text`, `push_decoded`), at the `,`
+        // (ASCII) of a valid line (`set_line`), or where `trim_padding` cut a cell's `str`
+        // (`trim_last`); `text` is only cleared together with the spans.
+        unsafe { self.text.get_unchecked(start..end) }
+    }
+
+    /// The hex of undecodable bytes between two span ends, when not empty.
+    fn hex_of(&self, from: usize, to: usize) -> Option<&str> {
+        (to > from).then(|| self.hex.get(from..to)).flatten()
+    }
+
+    /// The cells in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Cell<'_>> + '_ {
+        let mut hex_start = 0;
+        self.spans.iter().map(move |span| {
+            let from = std::mem::replace(&mut hex_start, span.hex_end);
+            Cell {
+                text: self.text_of(span),
+                undecodable: self.hex_of(from, span.hex_end),
+                column: span.column,
+            }
+        })
+    }
+
+    /// True when some cell could not be decoded.
+    pub(crate) fn any_undecodable(&self) -> bool {
+        !self.hex.is_empty()
+    }
+
+    /// Cells with the given texts (all decodable), numbered from column 1: for tests and
+    /// callers that build a record by hand.
+    pub fn from_texts<'t>(texts: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut cells = Self::default();
+        for (i, t) in texts.into_iter().enumerate() {
+            cells.push_text(t, i + 1);
+        }
+        cells
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.hex.clear();
+        self.spans.clear();
+    }
+
+    fn hex_end(&self) -> usize {
+        self.spans.last().map_or(0, |s| s.hex_end)
+    }
+
+    /// Appends a cell holding `text`.
+    pub(crate) fn push_text(&mut self, text: &str, column: usize) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        let hex_end = self.hex_end();
+        self.spans.push(Span {
+            start,
+            end: self.text.len(),
+            column,
+            hex_end,
+        });
+    }
+
+    /// Appends a cell holding `bytes` decoded; undecodable bytes are kept in hex.
+    pub(crate) fn push_decoded(&mut self, encoding: RosterEncoding, bytes: &[u8], column: usize) {
+        let start = self.text.len();
+        let decoded = encoding.decode_into(bytes, &mut self.text);
+        let mut hex_end = self.hex_end();
+        if !decoded {
+            for b in bytes {
+                // Writing to a String cannot fail.
+                let _ = write!(self.hex, "{b:02X}");
+            }
+            hex_end = self.hex.len();
+        }
+        self.spans.push(Span {
+            start,
+            end: self.text.len(),
+            column,
+            hex_end,
+        });
+    }
+
+    /// Replaces the cells with the fields of one line of text that end at `ends` (each at a
+    /// `,`, the last at the end): the line is copied once and the cells are slices of it.
+    fn set_line(&mut self, line: &str, ends: &[usize]) {
+        self.clear();
+        self.text.push_str(line);
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            self.spans.push(Span {
+                start,
+                end,
+                column: i + 1,
+                hex_end: 0,
+            });
+            start = end + 1;
+        }
+    }
+
+    /// [`Self::set_line`] for a line of CP932 bytes: decoded in one pass, each field ending
+    /// where its `,` landed. False (and the cells emptied) when some byte sequence is not
+    /// valid CP932.
+    fn set_cp932_line(&mut self, bytes: &[u8], ends: &[usize]) -> bool {
+        self.clear();
+        let Self { text, spans, .. } = self;
+        let mut start = 0;
+        let valid = crate::sjis::decode_valid_marking(bytes, ends, text, |end| {
+            spans.push(Span {
+                start,
+                end,
+                column: spans.len() + 1,
+                hex_end: 0,
+            });
+            start = end + 1;
+        });
+        if !valid {
+            self.clear();
+        }
+        valid
+    }
+
+    /// Trims the padding of the last cell (fixed-width fields).
+    fn trim_last(&mut self) {
+        if let Some(span) = self.spans.last_mut() {
+            let Some(cell) = self.text.get(span.start..span.end) else {
+                return;
+            };
+            let trimmed = trim_padding(cell);
+            if trimmed.len() != cell.len() {
+                let from = span.start + cell.len() - cell.trim_start_matches(is_padding).len();
+                span.start = from;
+                span.end = from + trimmed.len();
+            }
+        }
+    }
+}
+
+impl PartialEq for Cells {
+    /// Cell by cell: how the text is laid out in the buffer does not matter.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && (0..self.len()).all(|i| self.get(i) == other.get(i))
+    }
+}
+
+impl Eq for Cells {}
 
 /// One record as read, before validation.
 #[derive(Debug, Clone)]
@@ -31,7 +236,7 @@ pub(crate) struct RawRecord {
     /// The encoding the cells were decoded with.
     pub encoding: RosterEncoding,
     /// Cells in file order (CSV columns, or layout fields).
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
 }
 
 /// Where each field's cell is in `RawRecord::cells`, plus how many cells a record needs.
@@ -42,8 +247,13 @@ pub(crate) struct FieldSlots {
 }
 
 impl FieldSlots {
-    pub fn cell<'a>(&self, record: &'a RawRecord, field: Field) -> Option<&'a Cell> {
-        self.slots[field.index()].and_then(|i| record.cells.get(i))
+    pub fn cell<'a>(&self, record: &'a RawRecord, field: Field) -> Option<Cell<'a>> {
+        self.cell_in(&record.cells, field)
+    }
+
+    /// The cell of `field` among a record's `cells`.
+    pub fn cell_in<'a>(&self, cells: &'a Cells, field: Field) -> Option<Cell<'a>> {
+        self.slots[field.index()].and_then(|i| cells.get(i))
     }
 }
 
@@ -60,7 +270,35 @@ pub(crate) enum Source<R: Read> {
     },
 }
 
+impl Source<std::io::Empty> {
+    /// CSV records of one in-memory block (see `Splitter::from_block`).
+    pub fn from_block(block: Vec<u8>, first: bool) -> Self {
+        Self::Csv {
+            splitter: Splitter::from_block(block, first),
+        }
+    }
+
+    /// The block's buffer back, and the line breaks it held.
+    pub fn finish_block(self) -> (Vec<u8>, u64) {
+        match self {
+            Self::Csv { splitter } => {
+                let breaks = splitter.breaks_to_end();
+                (splitter.into_buf(), breaks)
+            }
+            Self::Fixed { .. } => (Vec::new(), 0),
+        }
+    }
+}
+
 impl<R: Read> Source<R> {
+    /// The raw input of a CSV source nothing has been read from yet, for the parallel reader.
+    pub fn csv_input(&mut self) -> Option<&mut R> {
+        match self {
+            Self::Csv { splitter } => Some(splitter.inner_mut()),
+            Self::Fixed { .. } => None,
+        }
+    }
+
     pub fn new(input: R, format: &RosterFormat) -> Result<(Self, FieldSlots), RosterError> {
         match format {
             RosterFormat::Csv(mapping) => Ok((
@@ -100,14 +338,11 @@ impl<R: Read> Source<R> {
         out: &mut RawRecord,
     ) -> Result<bool, RosterError> {
         out.encoding = encoding;
-        let mut cells = CellWriter {
-            cells: &mut out.cells,
-            len: 0,
-        };
+        let cells = &mut out.cells;
         match self {
             Self::Csv { splitter } => {
                 let Some((number, split)) = splitter.next()? else {
-                    out.cells.clear();
+                    cells.clear();
                     return Ok(false);
                 };
                 out.line = number;
@@ -121,29 +356,30 @@ impl<R: Read> Source<R> {
                         match utf8_line {
                             // Text already: the cells are slices of it (`,` is ASCII, so
                             // every cut is a character boundary).
-                            Some(text) => {
-                                fill_cells(&mut out.cells, text, ends);
-                                return Ok(true);
-                            }
-                            // Shift_JIS, or bytes that are not UTF-8: decode cell by cell
-                            // (no CP932 character contains the byte `,`), so a bad cell is
-                            // reported on its own.
+                            Some(text) => cells.set_line(text, ends),
+                            // Shift_JIS: the whole line at once when it is valid CP932 (no
+                            // CP932 character contains the byte `,`, so the fields end at the
+                            // same commas). Otherwise, or for bytes that are not UTF-8, cell
+                            // by cell, so a bad cell is reported on its own.
+                            None if encoding == RosterEncoding::ShiftJis
+                                && cells.set_cp932_line(bytes, ends) => {}
                             None => {
+                                cells.clear();
                                 let mut start = 0;
-                                for &end in ends {
-                                    cells.decode(encoding, &bytes[start..end]);
+                                for (i, &end) in ends.iter().enumerate() {
+                                    cells.push_decoded(encoding, &bytes[start..end], i + 1);
                                     start = end + 1;
                                 }
                             }
                         }
                     }
                     Split::Quoted(fields) => {
-                        for field in fields.iter() {
-                            cells.decode(encoding, field);
+                        cells.clear();
+                        for (i, field) in fields.iter().enumerate() {
+                            cells.push_decoded(encoding, field, i + 1);
                         }
                     }
                 }
-                cells.finish();
                 Ok(true)
             }
             Self::Fixed {
@@ -165,7 +401,7 @@ impl<R: Read> Source<R> {
                     }
                 };
                 if n == 0 {
-                    out.cells.clear();
+                    cells.clear();
                     return Ok(false);
                 }
                 *bytes += n as u64;
@@ -182,80 +418,16 @@ impl<R: Read> Source<R> {
                     continue;
                 }
                 out.line = *line;
+                cells.clear();
                 for f in &layout.fields {
                     let start = f.start.min(buf.len());
                     let end = f.start.saturating_add(f.len).min(buf.len());
-                    let cell = cells.decode(encoding, &buf[start..end]);
-                    cell.column = f.start + 1;
-                    let len = trim_padding(&cell.text).len();
-                    let from = cell.text.len() - cell.text.trim_start_matches(is_padding).len();
-                    cell.text.truncate(from + len);
-                    cell.text.drain(..from);
+                    cells.push_decoded(encoding, &buf[start..end], f.start + 1);
+                    cells.trim_last();
                 }
-                cells.finish();
                 return Ok(true);
             },
         }
-    }
-}
-
-/// The cells of a line of text whose fields end at `ends`, reusing the cells' strings: the
-/// common path, kept to one tight loop because it runs for every field of every row.
-fn fill_cells(cells: &mut Vec<Cell>, text: &str, ends: &[usize]) {
-    cells.truncate(ends.len());
-    while cells.len() < ends.len() {
-        cells.push(Cell {
-            text: String::new(),
-            undecodable: None,
-            column: 0,
-        });
-    }
-    let mut start = 0;
-    for (i, (cell, &end)) in cells.iter_mut().zip(ends).enumerate() {
-        cell.text.clear();
-        cell.text.push_str(&text[start..end]);
-        cell.undecodable = None;
-        cell.column = i + 1;
-        start = end + 1;
-    }
-}
-
-/// Fills a record's cells in order, reusing the strings already there.
-struct CellWriter<'a> {
-    cells: &'a mut Vec<Cell>,
-    len: usize,
-}
-
-impl CellWriter<'_> {
-    /// The next cell, emptied, numbered as the next CSV column.
-    fn next(&mut self) -> &mut Cell {
-        self.len += 1;
-        if self.cells.len() < self.len {
-            self.cells.push(Cell {
-                text: String::new(),
-                undecodable: None,
-                column: self.len,
-            });
-        }
-        let cell = &mut self.cells[self.len - 1];
-        cell.text.clear();
-        cell.undecodable = None;
-        cell.column = self.len;
-        cell
-    }
-
-    /// The next cell holding `bytes` decoded; undecodable bytes are kept in hex.
-    fn decode(&mut self, encoding: RosterEncoding, bytes: &[u8]) -> &mut Cell {
-        let cell = self.next();
-        if !encoding.decode_into(bytes, &mut cell.text) {
-            cell.undecodable = Some(bytes.iter().map(|b| format!("{b:02X}")).collect());
-        }
-        cell
-    }
-
-    /// Drops cells left over from a longer earlier record.
-    fn finish(self) {
-        self.cells.truncate(self.len);
     }
 }
 

@@ -83,6 +83,40 @@ pub(crate) struct Splitter<R> {
     ends: Vec<usize>,
 }
 
+impl Splitter<io::Empty> {
+    /// A splitter over one block of whole records already in memory (the parallel reader's
+    /// workers): it reads nothing and copies nothing. Only the file's first block looks for
+    /// a second BOM, as the splitter of the whole file would.
+    pub fn from_block(block: Vec<u8>, first: bool) -> Self {
+        let end = block.len();
+        Self {
+            buf: block,
+            end,
+            eof: true,
+            bom_checked: !first,
+            ..Self::new(io::empty())
+        }
+    }
+}
+
+impl<R> Splitter<R> {
+    /// Line breaks in everything consumed, counting a CR at the very end as a line break of
+    /// its own (a block is only ever cut after a CR that no LF follows).
+    pub fn breaks_to_end(&self) -> u64 {
+        self.breaks + u64::from(self.pending_cr)
+    }
+
+    /// The buffer, for the next block.
+    pub fn into_buf(self) -> Vec<u8> {
+        self.buf
+    }
+
+    /// The input, for a caller that reads it in blocks instead (before any record is read).
+    pub fn inner_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+}
+
 impl<R: Read> Splitter<R> {
     pub fn new(inner: R) -> Self {
         Self {

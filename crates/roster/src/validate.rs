@@ -146,7 +146,7 @@ impl<'a> RowCheck<'a> {
     fn value(&self, field: Field) -> Option<&'a str> {
         match self.slots.cell(self.record, field) {
             Some(cell) if cell.undecodable.is_some() => None,
-            Some(cell) => Some(trim_padding(&cell.text)),
+            Some(cell) => Some(trim_padding(cell.text)),
             None => Some(""),
         }
     }
@@ -202,21 +202,23 @@ pub(crate) fn validate(
     spare: &mut Spare,
 ) -> Option<RosterRow> {
     let start = problems.len();
-    for cell in &record.cells {
-        if let Some(hex) = &cell.undecodable {
-            let field = slots
-                .slots
-                .iter()
-                .position(|s| s.and_then(|i| record.cells.get(i)) == Some(cell))
-                .map(|i| Field::STANDARD_ORDER[i]);
-            problems.push(Located {
-                column: Some(cell.column),
-                field,
-                problem: RowProblem::Undecodable {
-                    encoding: record.encoding,
-                    hex: hex.clone(),
-                },
-            });
+    if record.cells.any_undecodable() {
+        for (i, cell) in record.cells.iter().enumerate() {
+            if let Some(hex) = cell.undecodable {
+                let field = slots
+                    .slots
+                    .iter()
+                    .position(|s| *s == Some(i))
+                    .map(|f| Field::STANDARD_ORDER[f]);
+                problems.push(Located {
+                    column: Some(cell.column),
+                    field,
+                    problem: RowProblem::Undecodable {
+                        encoding: record.encoding,
+                        hex: hex.to_owned(),
+                    },
+                });
+            }
         }
     }
     if record.cells.len() < slots.needed_cells {

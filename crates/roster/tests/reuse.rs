@@ -1,7 +1,8 @@
 //! `RosterReader::read_record` reuses one record's strings from row to row, and keeps an
 //! identifier of the previous row when the next row has the same text. Both must be
 //! invisible: the same records, problems, summary and progress as the iterator, and an
-//! identifier kept only where parsing its text again would give the same value.
+//! identifier kept only where parsing its text again would give the same value. The
+//! parallel reader (worker threads on blocks of the file) must be just as invisible.
 
 use kencom_domain::{CardBranch, CardNumber, CardSymbol, InsurerNumber};
 use kencom_roster::{Field, ParseOptions, ParsedRecord, Progress, RosterEncoding, RosterReader};
@@ -166,4 +167,108 @@ fn progress_matches_over_many_rows() {
         Field::STANDARD_ORDER.map(Field::header_ja).join(",")
     );
     read_both(text.as_bytes()).unwrap();
+}
+
+/// The parallel reader, cutting `bytes` into blocks of `block` bytes for `threads` workers,
+/// against the sequential iterator: the same records, header, summary and final progress.
+fn read_parallel(bytes: &[u8], threads: usize, block: usize) -> Result<(), TestCaseError> {
+    let total = bytes.len() as u64;
+    let mut by_iterator: Vec<Progress> = Vec::new();
+    let mut iterator = RosterReader::new(bytes, &ParseOptions::default())
+        .unwrap()
+        .with_total_bytes(total)
+        .on_progress(|p| by_iterator.push(p));
+    let expected: Vec<ParsedRecord> = iterator.by_ref().map(Result::unwrap).collect();
+    let expected_summary = iterator.summary().clone();
+    let expected_header = iterator.header().map(<[String]>::to_vec);
+    drop(iterator);
+
+    let mut by_workers: Vec<Progress> = Vec::new();
+    let mut reader = RosterReader::new(bytes, &ParseOptions::default())
+        .unwrap()
+        .with_total_bytes(total)
+        .on_progress(|p| by_workers.push(p))
+        .with_threads_and_block(threads, block);
+    let mut record = ParsedRecord::default();
+    for e in &expected {
+        prop_assert!(
+            reader.read_record(&mut record).unwrap(),
+            "record {} is missing",
+            e.row
+        );
+        prop_assert_eq!(record.row, e.row);
+        prop_assert_eq!(&record.cells, &e.cells);
+        prop_assert_eq!(&record.value, &e.value);
+        prop_assert_eq!(&record.problems, &e.problems);
+    }
+    prop_assert!(!reader.read_record(&mut record).unwrap(), "then the end");
+    prop_assert!(
+        !reader.read_record(&mut record).unwrap(),
+        "and it stays there"
+    );
+    prop_assert_eq!(reader.summary(), &expected_summary);
+    prop_assert_eq!(reader.header().map(<[String]>::to_vec), expected_header);
+    drop(reader);
+    prop_assert_eq!(
+        by_workers.last(),
+        by_iterator.last(),
+        "the same final progress"
+    );
+    prop_assert!(by_workers
+        .windows(2)
+        .all(|w| w[0].bytes_read <= w[1].bytes_read));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any rows, any line breaks (LF, CR LF, a lone CR, blank lines), quoted fields with
+    /// breaks and commas, with or without BOM and header, in blocks as small as one byte:
+    /// the workers' output is the sequential reader's.
+    #[test]
+    fn the_parallel_reader_yields_what_the_sequential_one_yields(
+        rows in prop::collection::vec((row(), 0usize..5), 0..60),
+        sjis in prop::bool::ANY,
+        bom in prop::bool::ANY,
+        header in prop::bool::ANY,
+        threads in 2usize..4,
+        block in 1usize..300,
+    ) {
+        let mut text = String::new();
+        if bom && !sjis {
+            text.push('\u{feff}');
+        }
+        if header {
+            text += &Field::STANDARD_ORDER.map(Field::header_ja).join(",");
+            text += "\r\n";
+        }
+        for (row, ending) in rows {
+            text += &row;
+            text += ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n"][ending];
+        }
+        let encoding = if sjis { RosterEncoding::ShiftJis } else { RosterEncoding::Utf8 };
+        let bytes = encoding.encode(&text).unwrap();
+        read_parallel(&bytes, threads, block)?;
+    }
+}
+
+#[test]
+fn the_parallel_reader_matches_over_many_blocks_and_duplicates() {
+    // Many blocks of the default size, duplicates across blocks, rejected rows.
+    let rows: String = (0..40_000)
+        .map(|i| {
+            let insurer = if i % 997 == 0 { "06133426" } else { "06133425" };
+            format!(
+                "{insurer},,{},00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,東京都\r\n",
+                i / 2
+            )
+        })
+        .collect();
+    let text = format!(
+        "{}\r\n{rows}",
+        Field::STANDARD_ORDER.map(Field::header_ja).join(",")
+    );
+    read_parallel(text.as_bytes(), 2, 64 * 1024).unwrap();
+    read_parallel(text.as_bytes(), 3, 1000).unwrap();
 }

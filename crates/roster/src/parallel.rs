@@ -1,0 +1,365 @@
+//! Validation of a CSV roster on worker threads. Validation costs several times what reading
+//! does, and an admin waits for a 1M-row file to be checked, so the reader's thread only
+//! cuts the file into blocks of whole records and hands them round-robin to workers. Each
+//! worker runs the sequential reader's own per-record code (`RecordParser`: split, decode,
+//! validate) on its block, with line numbers counted from the block's start. The reader
+//! takes the blocks back in file order and does the only work that needs every earlier
+//! record: absolute line numbers, the duplicate index and the summary. The output is
+//! therefore that of the sequential reader, record for record (`tests/parallel.rs`).
+//!
+//! Blocks are cut only where a record ends: after a LF, or after a CR that no LF follows,
+//! outside quotes. A block without `"` is cut at its last line break; one with a `"` is
+//! scanned with the splitter's state machine to find where its last whole record ends.
+//! Memory: up to two blocks (256 KiB each) and their records per worker, reused.
+
+use std::io::{self, Read};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use crate::error::RosterError;
+use crate::reader::{ParsedRecord, RecordParser};
+use crate::source::Source;
+
+/// Bytes read per block (a block grows only to hold a record longer than this).
+pub(crate) const BLOCK: usize = 128 * 1024;
+/// Blocks queued per worker, so a worker never waits for the reader to cut the next one.
+const AHEAD: usize = 2;
+
+struct Job {
+    block: Vec<u8>,
+    /// The file's first block: the only one that may start with a BOM or hold the header.
+    first: bool,
+    header: bool,
+    /// Records to read into (handed back from an earlier batch).
+    records: Vec<ParsedRecord>,
+    /// Stream offset just past the block.
+    end: u64,
+}
+
+struct Batch {
+    records: Vec<ParsedRecord>,
+    /// How many of `records` hold this block's records (the rest are spares).
+    count: usize,
+    /// Line breaks in the block: what the next block's line numbers start after.
+    breaks: u64,
+    header: Option<Vec<String>>,
+    block: Vec<u8>,
+    end: u64,
+    failed: Option<String>,
+}
+
+struct Worker {
+    jobs: Option<Sender<Job>>,
+    results: Receiver<Batch>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// The reader's side of the workers.
+pub(crate) struct Parallel {
+    workers: Vec<Worker>,
+    /// Blocks sent and blocks taken back; block k goes to worker k % n.
+    dispatched: usize,
+    collected: usize,
+    /// The input is exhausted and its last block sent.
+    input_done: bool,
+    /// Bytes read after the last cut: the start of the next block.
+    carry: Vec<u8>,
+    /// Stream offset of the end of the last block sent.
+    sent_to: u64,
+    free_blocks: Vec<Vec<u8>>,
+    free_records: Vec<Vec<ParsedRecord>>,
+    /// The batch being handed out, and the next record in it.
+    current: Option<(Batch, usize)>,
+    /// Line breaks before the current batch's block.
+    base_line: u64,
+    header: bool,
+    /// Bytes read per block.
+    block_size: usize,
+}
+
+impl std::fmt::Debug for Parallel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parallel")
+            .field("workers", &self.workers.len())
+            .field("dispatched", &self.dispatched)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Parallel {
+    /// Starts `threads` workers, each with a fresh copy of `parser`'s settings. `None` when
+    /// the system refuses a thread (the reader then stays sequential).
+    pub fn start(threads: usize, block_size: usize, parser: &RecordParser) -> Option<Self> {
+        let mut workers = Vec::with_capacity(threads);
+        for i in 0..threads {
+            let (job_tx, job_rx) = channel::<Job>();
+            let (batch_tx, batch_rx) = channel::<Batch>();
+            let worker_parser = parser.fresh();
+            let handle = std::thread::Builder::new()
+                .name(format!("roster-{i}"))
+                .spawn(move || work(worker_parser, job_rx, batch_tx))
+                .ok()?;
+            workers.push(Worker {
+                jobs: Some(job_tx),
+                results: batch_rx,
+                handle: Some(handle),
+            });
+        }
+        Some(Self {
+            workers,
+            dispatched: 0,
+            collected: 0,
+            input_done: false,
+            carry: Vec::new(),
+            sent_to: 0,
+            free_blocks: Vec::new(),
+            free_records: Vec::new(),
+            current: None,
+            base_line: 0,
+            header: parser.header_pending,
+            block_size: block_size.max(1),
+        })
+    }
+
+    /// Swaps the next record of the current batch into `out`; returns the line breaks
+    /// before its block and the stream offset past its block, or `None` when the batch is
+    /// used up (it is then recycled).
+    pub fn take_next(&mut self, out: &mut ParsedRecord) -> Option<(u64, u64)> {
+        let (batch, next) = self.current.as_mut()?;
+        if *next < batch.count {
+            // The caller's previous record goes to the worker, which reuses its strings.
+            std::mem::swap(out, &mut batch.records[*next]);
+            *next += 1;
+            return Some((self.base_line, batch.end));
+        }
+        let (batch, _) = self.current.take()?;
+        self.base_line += batch.breaks;
+        self.free_blocks.push(batch.block);
+        self.free_records.push(batch.records);
+        None
+    }
+
+    /// Stream bytes cut into blocks so far.
+    pub fn consumed(&self) -> u64 {
+        self.sent_to
+    }
+
+    /// Reads and sends blocks until every worker has `AHEAD` queued or the input ends.
+    pub fn dispatch<R: Read>(&mut self, input: &mut R) -> Result<(), RosterError> {
+        let n = self.workers.len();
+        while !self.input_done && self.dispatched - self.collected < n * AHEAD {
+            let mut block = self.free_blocks.pop().unwrap_or_default();
+            block.clear();
+            block.append(&mut self.carry);
+            let first = self.dispatched == 0;
+            let cut = loop {
+                let eof = fill(input, &mut block, self.block_size)?;
+                if eof {
+                    self.input_done = true;
+                    break block.len();
+                }
+                if let Some(cut) = find_cut(&block, first) {
+                    break cut;
+                }
+                // No record ends in the block yet: read on (a record over 256 KiB).
+            };
+            self.carry.extend_from_slice(&block[cut..]);
+            block.truncate(cut);
+            self.sent_to += cut as u64;
+            let job = Job {
+                block,
+                first,
+                header: first && self.header,
+                records: self.free_records.pop().unwrap_or_default(),
+                end: self.sent_to,
+            };
+            let worker = &self.workers[self.dispatched % n];
+            let sent = worker.jobs.as_ref().is_some_and(|tx| tx.send(job).is_ok());
+            if !sent {
+                return Err(stopped());
+            }
+            self.dispatched += 1;
+        }
+        Ok(())
+    }
+
+    /// Takes the next block's records back, in file order. `Ok(None)` when every block has
+    /// been taken; otherwise `Ok(Some(header))`, with the header row when this block held
+    /// it.
+    pub fn next_batch(&mut self) -> Result<Option<Option<Vec<String>>>, RosterError> {
+        if self.collected == self.dispatched {
+            return Ok(None);
+        }
+        let n = self.workers.len();
+        let mut batch = self.workers[self.collected % n]
+            .results
+            .recv()
+            .map_err(|_| stopped())?;
+        self.collected += 1;
+        if let Some(why) = batch.failed.take() {
+            return Err(RosterError::Io(io::Error::other(why)));
+        }
+        let header = batch.header.take();
+        self.current = Some((batch, 0));
+        Ok(Some(header))
+    }
+
+    /// Stops the workers and waits for them.
+    pub fn stop(&mut self) {
+        for w in &mut self.workers {
+            w.jobs = None;
+        }
+        for w in &mut self.workers {
+            if let Some(h) = w.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+impl Drop for Parallel {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn stopped() -> RosterError {
+    RosterError::Io(io::Error::other("名簿の検証スレッドが停止しました"))
+}
+
+/// Reads into `block` until it holds `size` bytes more than it had, or the input ends
+/// (returns true).
+fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, size: usize) -> io::Result<bool> {
+    let want = block.len() + size;
+    let mut len = block.len();
+    block.resize(want, 0);
+    let result = loop {
+        if len == want {
+            break Ok(false);
+        }
+        match input.read(&mut block[len..]) {
+            Ok(0) => break Ok(true),
+            Ok(k) => len += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    block.truncate(len);
+    result
+}
+
+/// Where the last whole record of `block` ends (the block continues in the next read), or
+/// `None` when no record ends in it. A cut is after a LF, or after a CR followed by another
+/// byte than LF, and never inside a quoted field. The file's first block must also hold a
+/// record (not only blank lines), so that its worker meets the header.
+fn find_cut(block: &[u8], first: bool) -> Option<usize> {
+    let content = if first {
+        block.iter().position(|&b| b != b'\r' && b != b'\n')?
+    } else {
+        0
+    };
+    let is_cut = |i: usize| match block[i] {
+        b'\n' => true,
+        b'\r' => block.get(i + 1).is_some_and(|&next| next != b'\n'),
+        _ => false,
+    };
+    let cut = if block.contains(&b'"') {
+        last_cut_outside_quotes(block, is_cut)
+    } else {
+        (0..block.len()).rev().find(|&i| is_cut(i)).map(|i| i + 1)
+    }?;
+    (cut > content).then_some(cut)
+}
+
+/// The splitter's quoting rules (csv-core's): `"` opens a quoted field only at a field's
+/// start; inside one, `""` is a quote and a lone `"` ends the quoting. Line breaks inside a
+/// quoted field do not end the record.
+fn last_cut_outside_quotes(block: &[u8], is_cut: impl Fn(usize) -> bool) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Q {
+        FieldStart,
+        InField,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = Q::FieldStart;
+    let mut last = None;
+    for (i, &b) in block.iter().enumerate() {
+        state = match (state, b) {
+            (Q::Quoted, b'"') => Q::QuoteInQuoted,
+            (Q::Quoted, _) => Q::Quoted,
+            (Q::FieldStart, b'"') => Q::Quoted,
+            (Q::QuoteInQuoted, b'"') => Q::Quoted,
+            (_, b',') => Q::FieldStart,
+            (_, b'\r' | b'\n') => {
+                if is_cut(i) {
+                    last = Some(i + 1);
+                }
+                Q::FieldStart
+            }
+            _ => Q::InField,
+        };
+    }
+    last
+}
+
+/// A worker: reads each block's records with its own parser and sends them back.
+fn work(mut parser: RecordParser, jobs: Receiver<Job>, results: Sender<Batch>) {
+    while let Ok(job) = jobs.recv() {
+        parser.header_pending = job.header;
+        parser.header = None;
+        let mut source = Source::from_block(job.block, job.first);
+        let mut records = job.records;
+        let mut count = 0;
+        let mut failed = None;
+        loop {
+            if count == records.len() {
+                records.push(ParsedRecord::default());
+            }
+            match parser.next(&mut source, &mut records[count]) {
+                Ok(true) => count += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let (block, breaks) = source.finish_block();
+        let batch = Batch {
+            records,
+            count,
+            breaks,
+            header: parser.header.take(),
+            block,
+            end: job.end,
+            failed,
+        };
+        if results.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_after_the_last_line_break_outside_quotes() {
+        assert_eq!(find_cut(b"a,b\nc,d\ne", false), Some(8));
+        assert_eq!(find_cut(b"a,b\r\nc", false), Some(5));
+        // A CR at the very end may be the first half of a CR LF: not a cut yet.
+        assert_eq!(find_cut(b"a,b\nc\r", false), Some(4));
+        assert_eq!(find_cut(b"a\rb", false), Some(2));
+        assert_eq!(find_cut(b"abc", false), None);
+        // The break inside the quoted field is data.
+        assert_eq!(find_cut(b"a\n\"x\ny\",b", false), Some(2));
+        assert_eq!(find_cut(b"a,\"x\"\"\ny\"\nz", false), Some(10));
+        // A quote inside an unquoted field is a plain byte.
+        assert_eq!(find_cut(b"a\"b\nc", false), Some(4));
+        // The first block must hold a record before its cut.
+        assert_eq!(find_cut(b"\n\n\r\nab", true), None);
+        assert_eq!(find_cut(b"\nab\ncd", true), Some(4));
+    }
+}
