@@ -320,15 +320,13 @@ fn exact_zero_bytes(x: u64) -> u64 {
 /// every x86-64 CPU), then eight at a time for the rest and on other CPUs.
 fn find_break_or_quote(data: &[u8], commas: &mut Vec<usize>) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
-    {
-        let (found, scanned) = sse2_scan(data, commas);
-        if found.is_some() {
-            return found;
-        }
-        return find_break_or_quote_words(&data[scanned..], commas, scanned);
-    }
+    let scanned = match sse2_scan(data, commas) {
+        (Some(found), _) => return Some(found),
+        (None, scanned) => scanned,
+    };
     #[cfg(not(target_arch = "x86_64"))]
-    find_break_or_quote_words(data, commas, 0)
+    let scanned = 0;
+    find_break_or_quote_words(&data[scanned..], commas, scanned)
 }
 
 /// The SSE2 part of [`find_break_or_quote`]: whole 16-byte chunks only. Returns the index
