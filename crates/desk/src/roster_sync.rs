@@ -277,6 +277,12 @@ fn check_roster_path(raw: &str) -> Result<PathBuf, DeskError> {
     Ok(path)
 }
 
+/// Threads for validating a roster (this one included): the machine's cores, at most four,
+/// so a check of a large file does not take over the whole machine.
+fn validation_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -549,6 +555,7 @@ impl Desk {
         let mut reader = RosterReader::new(&mut source, parse)
             .map_err(roster_error)?
             .with_total_bytes(total)
+            .with_threads(validation_threads())
             .on_progress(|pr| {
                 job.progress(|p| {
                     p.bytes_read = pr.bytes_read as i64;

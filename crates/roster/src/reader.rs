@@ -245,10 +245,10 @@ impl<'p, R: Read> RosterReader<'p, R> {
         self
     }
 
-    /// Validates on `threads` worker threads (CSV only; fixed-width files and `threads` < 2
-    /// stay on the calling thread). The records, their order, line numbers, problems and
-    /// the summary are exactly those of the sequential reader; progress is reported per
-    /// block of the file rather than per record. Call before reading the first record.
+    /// Validates on `threads` threads in all, this one included (CSV only; fixed-width files
+    /// and `threads` < 2 stay sequential). The records, their order, line numbers, problems
+    /// and the summary are exactly the sequential reader's; progress is reported per block
+    /// of the file rather than per record. Call before reading the first record.
     pub fn with_threads(self, threads: usize) -> Self {
         self.with_threads_and_block(threads, crate::parallel::BLOCK)
     }
