@@ -97,6 +97,15 @@ pub struct CardSymbol(String);
 impl CardSymbol {
     /// Parses a 記号 as typed or as stored in a roster.
     pub fn parse(input: &str) -> Result<Self, CardError> {
+        // Rosters hold thousands of symbols that are already normal (ASCII digits and
+        // capitals): those are their own normal form, with no folding pass and one copy.
+        if is_plain_symbol(input) {
+            return Ok(Self(input.to_owned()));
+        }
+        Self::parse_general(input)
+    }
+
+    fn parse_general(input: &str) -> Result<Self, CardError> {
         let mut out = String::new();
         for c in fold_width(input).chars() {
             if is_blank(c) {
@@ -167,6 +176,13 @@ pub struct CardNumber(String);
 impl CardNumber {
     /// Parses a 番号 as typed or as stored in a roster.
     pub fn parse(input: &str) -> Result<Self, CardError> {
+        if is_plain_digits(input, 1..=MAX_FIELD_CHARS) {
+            return Ok(Self(input.to_owned()));
+        }
+        Self::parse_general(input)
+    }
+
+    fn parse_general(input: &str) -> Result<Self, CardError> {
         let digits = digits_only(input, |ch, position| CardError::NumberInvalidChar {
             ch,
             position,
@@ -204,6 +220,13 @@ pub struct CardBranch(String);
 impl CardBranch {
     /// Parses a 枝番.
     pub fn parse(input: &str) -> Result<Self, CardError> {
+        if is_plain_digits(input, 2..=2) {
+            return Ok(Self(input.to_owned()));
+        }
+        Self::parse_general(input)
+    }
+
+    fn parse_general(input: &str) -> Result<Self, CardError> {
         let digits = digits_only(input, |ch, position| CardError::BranchInvalidChar {
             ch,
             position,
@@ -218,6 +241,19 @@ impl CardBranch {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// ASCII digits and capitals only, and not too long: a 記号 already in normal form.
+fn is_plain_symbol(input: &str) -> bool {
+    input.len() <= MAX_FIELD_CHARS
+        && input
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// ASCII digits only, as many as `len` allows: a 番号 or 枝番 already in normal form.
+fn is_plain_digits(input: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&input.len()) && input.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn digits_only(
@@ -382,6 +418,29 @@ mod tests {
                 position: 2
             })
         );
+    }
+
+    proptest! {
+        /// The ASCII shortcuts give what the general parsers give, on the inputs they take
+        /// (and on their neighbours: lowercase, blanks, dashes, full width, too long).
+        #[test]
+        fn plain_shortcuts_agree_with_the_general_parsers(
+            input in "[0-9A-Za-z -]{0,24}|[0-9０-９]{0,24}",
+        ) {
+            if is_plain_symbol(&input) {
+                prop_assert_eq!(CardSymbol::parse(&input), CardSymbol::parse_general(&input));
+            }
+            if is_plain_digits(&input, 1..=MAX_FIELD_CHARS) {
+                prop_assert_eq!(CardNumber::parse(&input), CardNumber::parse_general(&input));
+            }
+            if is_plain_digits(&input, 2..=2) {
+                prop_assert_eq!(CardBranch::parse(&input), CardBranch::parse_general(&input));
+            }
+            // Whatever the path, parsing is the general parser.
+            prop_assert_eq!(CardSymbol::parse(&input), CardSymbol::parse_general(&input));
+            prop_assert_eq!(CardNumber::parse(&input), CardNumber::parse_general(&input));
+            prop_assert_eq!(CardBranch::parse(&input), CardBranch::parse_general(&input));
+        }
     }
 
     proptest! {

@@ -122,7 +122,13 @@ impl InsurerNumber {
 
     /// Which kind of insurer the 法別番号 names.
     pub fn kind(&self) -> InsurerKind {
-        InsurerKind::from_law_code(self.law_code().parse().unwrap_or(0))
+        // The number is 8 ASCII digits by construction: the law code is its first two, read
+        // without `str::parse` (a roster asks this of every row).
+        let code = match self.0.as_bytes() {
+            [tens @ b'0'..=b'9', ones @ b'0'..=b'9', ..] => (tens - b'0') * 10 + (ones - b'0'),
+            _ => 0,
+        };
+        InsurerKind::from_law_code(code)
     }
 
     /// The prefecture of digits 3–4, or `None` when they are outside 01–47.

@@ -433,11 +433,15 @@ impl<R: Read> Source<R> {
 
 /// Blanks that pad a value: ASCII space and U+3000 (kanji fields of host exports).
 pub(crate) fn trim_padding(s: &str) -> &str {
-    let b = s.as_bytes();
     // Most values have no padding: a value that neither starts nor ends with a space or a
-    // U+3000 (E3 80 80) is returned without walking its characters.
-    let padded = |edge: Option<&u8>| matches!(edge, Some(b' ' | 0xE3 | 0x80));
-    if !padded(b.first()) && !padded(b.last()) {
+    // U+3000 is returned without walking its characters. (Kana and many kanji start with the
+    // byte E3 too, so the test is on the whole character.)
+    const IDEOGRAPHIC_SPACE: &str = "\u{3000}";
+    let padded = s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.starts_with(IDEOGRAPHIC_SPACE)
+        || s.ends_with(IDEOGRAPHIC_SPACE);
+    if !padded {
         return s;
     }
     s.trim_matches(is_padding)
