@@ -271,10 +271,13 @@ pub(crate) fn validate(
     };
     let kanji_name = text(&mut c, Field::KanjiName);
     let kana_name = c.required(Field::KanaName).and_then(|v| kana(&mut c, v));
-    let sex = c.value(Field::Sex).and_then(|v| match v {
-        "" => Some(None),
-        "1" | "１" | "男" | "M" | "m" => Some(Some(Sex::Male)),
-        "2" | "２" | "女" | "F" | "f" => Some(Some(Sex::Female)),
+    let sex = c.value(Field::Sex).and_then(|v| match (v.as_bytes(), v) {
+        // One ASCII byte, nearly every row: decided without comparing strings.
+        ([b'1' | b'M' | b'm'], _) => Some(Some(Sex::Male)),
+        ([b'2' | b'F' | b'f'], _) => Some(Some(Sex::Female)),
+        (_, "") => Some(None),
+        (_, "１" | "男") => Some(Some(Sex::Male)),
+        (_, "２" | "女") => Some(Some(Sex::Female)),
         _ => {
             let value = v.to_owned();
             c.report(Field::Sex, RowProblem::Sex { value });
@@ -284,9 +287,9 @@ pub(crate) fn validate(
     let birth_date = c
         .required(Field::BirthDate)
         .and_then(|v| date(&mut c, Field::BirthDate, v, era_codes));
-    let relationship = c.required(Field::Relationship).and_then(|v| match v {
-        "1" | "１" | "本人" | "被保険者" => Some(Relationship::Insured),
-        "2" | "２" | "家族" | "被扶養者" => Some(Relationship::Dependent),
+    let relationship = c.required(Field::Relationship).and_then(|v| match (v.as_bytes(), v) {
+        ([b'1'], _) | (_, "１" | "本人" | "被保険者") => Some(Relationship::Insured),
+        ([b'2'], _) | (_, "２" | "家族" | "被扶養者") => Some(Relationship::Dependent),
         _ => {
             let value = v.to_owned();
             c.report(Field::Relationship, RowProblem::Relationship { value });
@@ -508,9 +511,9 @@ fn optional_date(
 
 fn flag(c: &mut RowCheck<'_>, field: Field) -> Option<bool> {
     let v = c.value(field)?;
-    match v {
-        "" | "0" | "０" | "非該当" => Some(false),
-        "1" | "１" | "○" | "〇" | "該当" => Some(true),
+    match (v.as_bytes(), v) {
+        ([] | [b'0'], _) | (_, "０" | "非該当") => Some(false),
+        ([b'1'], _) | (_, "１" | "○" | "〇" | "該当") => Some(true),
         _ => {
             let value = v.to_owned();
             c.report(field, RowProblem::Flag { field, value });
