@@ -29,6 +29,10 @@ use crate::source::Source;
 
 /// Bytes read per block (a block grows only to hold a record longer than this).
 pub(crate) const BLOCK: usize = 64 * 1024;
+/// Blocks a worker gets for each one the reading thread keeps: that thread also hands out
+/// every record and keeps the duplicate index, so an equal share would leave the workers
+/// waiting on it.
+const WORKER_SHARE: usize = 2;
 /// Blocks queued per worker, so a worker never waits for the reader to cut the next one.
 const AHEAD: usize = 2;
 
@@ -68,7 +72,7 @@ pub(crate) struct Parallel {
     /// `threads` threads in all are busy and no core is shared by two of them.
     local: RecordParser,
     local_jobs: std::collections::VecDeque<Job>,
-    /// Blocks sent and blocks taken back; block k goes to worker k % n.
+    /// Blocks sent and blocks taken back, in the order of the cycle in `dispatch`.
     dispatched: usize,
     collected: usize,
     /// The input is exhausted and its last block sent.
@@ -159,7 +163,7 @@ impl Parallel {
 
     /// Reads and sends blocks until every worker has `AHEAD` queued or the input ends.
     pub fn dispatch<R: Read>(&mut self, input: &mut R) -> Result<(), RosterError> {
-        let n = self.workers.len() + 1;
+        let n = self.workers.len() * WORKER_SHARE + 1;
         while !self.input_done && self.dispatched - self.collected < n * AHEAD {
             let mut block = self.free_blocks.pop().unwrap_or_default();
             block.clear();
@@ -186,7 +190,7 @@ impl Parallel {
                 records: self.free_records.pop().unwrap_or_default(),
                 end: self.sent_to,
             };
-            match self.workers.get(self.dispatched % n) {
+            match self.workers.get(self.dispatched % n / WORKER_SHARE) {
                 Some(worker) => {
                     let sent = worker.jobs.as_ref().is_some_and(|tx| tx.send(job).is_ok());
                     if !sent {
@@ -207,8 +211,8 @@ impl Parallel {
         if self.collected == self.dispatched {
             return Ok(None);
         }
-        let n = self.workers.len() + 1;
-        let mut batch = match self.workers.get(self.collected % n) {
+        let n = self.workers.len() * WORKER_SHARE + 1;
+        let mut batch = match self.workers.get(self.collected % n / WORKER_SHARE) {
             Some(worker) => worker.results.recv().map_err(|_| stopped())?,
             None => {
                 let job = self.local_jobs.pop_front().ok_or_else(stopped)?;
