@@ -1,26 +1,30 @@
 //! Validation of a CSV roster on several threads. Validation costs several times what
 //! reading does, and an admin waits while a 1M-row file is checked. The reader's thread cuts
-//! the file into blocks of whole records and deals them round-robin to the worker threads and
-//! to itself (so `threads` threads in all are busy, none waiting on another's core). Each
-//! runs the sequential reader's own per-record code (`RecordParser`: split, decode, validate)
-//! on its block, with line numbers counted from the block's start. The reader takes the
-//! blocks back in file order and does the only work that needs every earlier record itself:
-//! absolute line numbers, the duplicate index and the summary. The output is therefore the
-//! sequential reader's, record for record (`tests/reuse.rs`, and the `roster` fuzz target).
+//! the file into blocks of whole records and queues them; worker threads take them in file
+//! order, and so does the reader's thread whenever the block it must hand out next is not
+//! ready yet (so `threads` threads in all are busy, and the reader's thread parses less the
+//! more its caller does with each record). Each runs the sequential reader's own per-record
+//! code (`RecordParser`: split, decode, validate) on its block, with line numbers counted
+//! from the block's start. The reader hands the blocks out in file order and does the only
+//! work that needs every earlier record itself: absolute line numbers, the duplicate index
+//! and the summary. The output is therefore the sequential reader's, record for record
+//! (`tests/reuse.rs`, and the `roster` fuzz target).
 //!
 //! Blocks are cut only where a record ends: after a LF, or after a CR that no LF follows,
 //! outside quotes. A block without `"` is cut at its last line break; one with a `"` is
 //! scanned with the splitter's state machine to find where its last whole record ends.
 //! Memory: two blocks (64 KiB each) and their records per thread, reused. Blocks are kept
 //! small because records cross between cores: with 1 MiB blocks the records in flight no
-//! longer fit the second-level cache and the reader was slower than on one thread.
+//! longer fit the second-level cache and two threads were slower than one.
 //!
-//! What it buys, measured on the 2-core build machine (`cargo xtask bench roster`): about
-//! 1.2–1.35× the sequential reader's wall time for about 1.6× its CPU time; moving records
-//! between cores costs what the second core gains. See docs/benchmarks.md.
+//! What it buys on the 2-core build machine (docs/benchmarks.md): a 1M-row file in about
+//! 0.72× the sequential reader's wall time, for about 1.4× its CPU time. Records moving
+//! between cores cost much of what the second core gains.
 
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::error::RosterError;
@@ -29,11 +33,7 @@ use crate::source::Source;
 
 /// Bytes read per block (a block grows only to hold a record longer than this).
 pub(crate) const BLOCK: usize = 64 * 1024;
-/// Blocks a worker gets for each one the reading thread keeps: that thread also hands out
-/// every record and keeps the duplicate index, so an equal share would leave the workers
-/// waiting on it.
-const WORKER_SHARE: usize = 2;
-/// Blocks queued per worker, so a worker never waits for the reader to cut the next one.
+/// Blocks cut ahead per thread, so a worker never waits for the reader to cut the next one.
 const AHEAD: usize = 2;
 
 struct Job {
@@ -59,27 +59,44 @@ struct Batch {
     failed: Option<String>,
 }
 
-struct Worker {
-    jobs: Option<Sender<Job>>,
-    results: Receiver<Batch>,
-    handle: Option<JoinHandle<()>>,
+/// Blocks cut and not yet taken by a thread, in file order, and whether more will come.
+struct Queue {
+    jobs: VecDeque<(usize, Job)>,
+    closed: bool,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Signalled when a job is queued or the queue is closed.
+    ready: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        // A worker that panicked mid-block leaves the queue itself consistent.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// The reader's side of the workers.
 pub(crate) struct Parallel {
-    workers: Vec<Worker>,
-    /// The calling thread's own share: it parses every (workers + 1)-th block itself, so
-    /// `threads` threads in all are busy and no core is shared by two of them.
+    shared: Arc<Shared>,
+    results: Receiver<(usize, Batch)>,
+    handles: Vec<JoinHandle<()>>,
+    /// The reading thread's own parser: it takes a block from the queue itself whenever the
+    /// block it must hand out next is not ready, so it never waits while there is work, and
+    /// it parses less the more its caller does with each record.
     local: RecordParser,
-    local_jobs: std::collections::VecDeque<Job>,
-    /// Blocks sent and blocks taken back, in the order of the cycle in `dispatch`.
+    /// Batches finished ahead of their turn, by block number.
+    finished: BTreeMap<usize, Batch>,
+    /// Blocks cut and blocks taken back (block numbers count from 0 in file order).
     dispatched: usize,
     collected: usize,
-    /// The input is exhausted and its last block sent.
+    /// The input is exhausted and its last block cut.
     input_done: bool,
     /// Bytes read after the last cut: the start of the next block.
     carry: Vec<u8>,
-    /// Stream offset of the end of the last block sent.
+    /// Stream offset of the end of the last block cut.
     sent_to: u64,
     free_blocks: Vec<Vec<u8>>,
     free_records: Vec<Vec<ParsedRecord>>,
@@ -95,35 +112,31 @@ pub(crate) struct Parallel {
 impl std::fmt::Debug for Parallel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Parallel")
-            .field("workers", &self.workers.len())
+            .field("workers", &self.handles.len())
             .field("dispatched", &self.dispatched)
             .finish_non_exhaustive()
     }
 }
 
 impl Parallel {
-    /// Starts `threads` workers, each with a fresh copy of `parser`'s settings. `None` when
-    /// the system refuses a thread (the reader then stays sequential).
+    /// Starts `threads - 1` workers (the calling thread is the last), each with a fresh copy
+    /// of `parser`'s settings. `None` when the system refuses a thread (the reader then
+    /// stays sequential).
     pub fn start(threads: usize, block_size: usize, parser: &RecordParser) -> Option<Self> {
-        let mut workers = Vec::with_capacity(threads);
-        for i in 1..threads {
-            let (job_tx, job_rx) = channel::<Job>();
-            let (batch_tx, batch_rx) = channel::<Batch>();
-            let worker_parser = parser.fresh();
-            let handle = std::thread::Builder::new()
-                .name(format!("roster-{i}"))
-                .spawn(move || work(worker_parser, job_rx, batch_tx))
-                .ok()?;
-            workers.push(Worker {
-                jobs: Some(job_tx),
-                results: batch_rx,
-                handle: Some(handle),
-            });
-        }
-        Some(Self {
-            workers,
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                jobs: VecDeque::new(),
+                closed: false,
+            }),
+            ready: Condvar::new(),
+        });
+        let (batch_tx, results) = channel();
+        let mut me = Self {
+            shared: Arc::clone(&shared),
+            results,
+            handles: Vec::with_capacity(threads),
             local: parser.fresh(),
-            local_jobs: std::collections::VecDeque::new(),
+            finished: BTreeMap::new(),
             dispatched: 0,
             collected: 0,
             input_done: false,
@@ -135,7 +148,18 @@ impl Parallel {
             base_line: 0,
             header: parser.header_pending,
             block_size: block_size.max(1),
-        })
+        };
+        for i in 1..threads {
+            let worker_parser = parser.fresh();
+            let shared = Arc::clone(&shared);
+            let tx = batch_tx.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("roster-{i}"))
+                .spawn(move || work(worker_parser, &shared, &tx))
+                .ok()?;
+            me.handles.push(handle);
+        }
+        Some(me)
     }
 
     /// Swaps the next record of the current batch into `out`; returns the line breaks
@@ -144,7 +168,7 @@ impl Parallel {
     pub fn take_next(&mut self, out: &mut ParsedRecord) -> Option<(u64, u64)> {
         let (batch, next) = self.current.as_mut()?;
         if *next < batch.count {
-            // The caller's previous record goes to the worker, which reuses its strings.
+            // The caller's previous record goes back to a parser, which reuses its strings.
             std::mem::swap(out, &mut batch.records[*next]);
             *next += 1;
             return Some((self.base_line, batch.end));
@@ -161,10 +185,11 @@ impl Parallel {
         self.sent_to
     }
 
-    /// Reads and sends blocks until every worker has `AHEAD` queued or the input ends.
-    pub fn dispatch<R: Read>(&mut self, input: &mut R) -> Result<(), RosterError> {
-        let n = self.workers.len() * WORKER_SHARE + 1;
-        while !self.input_done && self.dispatched - self.collected < n * AHEAD {
+    /// Reads and queues blocks until `AHEAD` per thread are cut and not yet handed out, or
+    /// the input ends.
+    fn dispatch<R: Read>(&mut self, input: &mut R) -> Result<(), RosterError> {
+        let limit = (self.handles.len() + 1) * AHEAD;
+        while !self.input_done && self.dispatched - self.collected < limit {
             let mut block = self.free_blocks.pop().unwrap_or_default();
             block.clear();
             block.append(&mut self.carry);
@@ -178,7 +203,7 @@ impl Parallel {
                 if let Some(cut) = find_cut(&block, first) {
                     break cut;
                 }
-                // No record ends in the block yet: read on (a record over 256 KiB).
+                // No record ends in the block yet: read on (a record longer than a block).
             };
             self.carry.extend_from_slice(&block[cut..]);
             block.truncate(cut);
@@ -190,33 +215,43 @@ impl Parallel {
                 records: self.free_records.pop().unwrap_or_default(),
                 end: self.sent_to,
             };
-            match self.workers.get(self.dispatched % n / WORKER_SHARE) {
-                Some(worker) => {
-                    let sent = worker.jobs.as_ref().is_some_and(|tx| tx.send(job).is_ok());
-                    if !sent {
-                        return Err(stopped());
-                    }
-                }
-                None => self.local_jobs.push_back(job),
-            }
+            self.shared.lock().jobs.push_back((self.dispatched, job));
+            self.shared.ready.notify_one();
             self.dispatched += 1;
         }
         Ok(())
     }
 
-    /// Takes the next block's records back, in file order. `Ok(None)` when every block has
-    /// been taken; otherwise `Ok(Some(header))`, with the header row when this block held
-    /// it.
-    pub fn next_batch(&mut self) -> Result<Option<Option<Vec<String>>>, RosterError> {
+    /// Takes the next block's records back, in file order, cutting more blocks from
+    /// `input` as room frees. `Ok(None)` when every block has been taken; otherwise
+    /// `Ok(Some(header))`, with the header row when this block held it.
+    pub fn next_batch<R: Read>(
+        &mut self,
+        input: &mut R,
+    ) -> Result<Option<Option<Vec<String>>>, RosterError> {
+        self.dispatch(input)?;
         if self.collected == self.dispatched {
             return Ok(None);
         }
-        let n = self.workers.len() * WORKER_SHARE + 1;
-        let mut batch = match self.workers.get(self.collected % n / WORKER_SHARE) {
-            Some(worker) => worker.results.recv().map_err(|_| stopped())?,
-            None => {
-                let job = self.local_jobs.pop_front().ok_or_else(stopped)?;
-                run(&mut self.local, job)
+        let want = self.collected;
+        let mut batch = loop {
+            while let Ok((seq, batch)) = self.results.try_recv() {
+                self.finished.insert(seq, batch);
+            }
+            if let Some(batch) = self.finished.remove(&want) {
+                break batch;
+            }
+            // Not ready: rather than wait, parse the oldest block no thread has taken.
+            let job = self.shared.lock().jobs.pop_front();
+            match job {
+                Some((seq, job)) => {
+                    let batch = run(&mut self.local, job);
+                    self.finished.insert(seq, batch);
+                }
+                None => {
+                    let (seq, batch) = self.results.recv().map_err(|_| stopped())?;
+                    self.finished.insert(seq, batch);
+                }
             }
         };
         self.collected += 1;
@@ -230,13 +265,10 @@ impl Parallel {
 
     /// Stops the workers and waits for them.
     pub fn stop(&mut self) {
-        for w in &mut self.workers {
-            w.jobs = None;
-        }
-        for w in &mut self.workers {
-            if let Some(h) = w.handle.take() {
-                let _ = h.join();
-            }
+        self.shared.lock().closed = true;
+        self.shared.ready.notify_all();
+        for h in self.handles.drain(..) {
+            let _ = h.join();
         }
     }
 }
@@ -327,10 +359,26 @@ fn last_cut_outside_quotes(block: &[u8], is_cut: impl Fn(usize) -> bool) -> Opti
     last
 }
 
-/// A worker: reads each block's records with its own parser and sends them back.
-fn work(mut parser: RecordParser, jobs: Receiver<Job>, results: Sender<Batch>) {
-    while let Ok(job) = jobs.recv() {
-        if results.send(run(&mut parser, job)).is_err() {
+/// A worker: takes blocks from the queue in file order, reads their records with its own
+/// parser and sends them back numbered, until the queue is closed.
+fn work(mut parser: RecordParser, shared: &Shared, results: &Sender<(usize, Batch)>) {
+    loop {
+        let (seq, job) = {
+            let mut queue = shared.lock();
+            loop {
+                if let Some(job) = queue.jobs.pop_front() {
+                    break job;
+                }
+                if queue.closed {
+                    return;
+                }
+                queue = shared
+                    .ready
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        if results.send((seq, run(&mut parser, job))).is_err() {
             return;
         }
     }

@@ -375,8 +375,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
             let Some(input) = self.source.csv_input() else {
                 return Ok(false);
             };
-            par.dispatch(input)?;
-            match par.next_batch()? {
+            match par.next_batch(input)? {
                 Some(header) => {
                     if header.is_some() {
                         self.parser.header = header;

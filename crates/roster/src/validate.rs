@@ -287,15 +287,17 @@ pub(crate) fn validate(
     let birth_date = c
         .required(Field::BirthDate)
         .and_then(|v| date(&mut c, Field::BirthDate, v, era_codes));
-    let relationship = c.required(Field::Relationship).and_then(|v| match (v.as_bytes(), v) {
-        ([b'1'], _) | (_, "１" | "本人" | "被保険者") => Some(Relationship::Insured),
-        ([b'2'], _) | (_, "２" | "家族" | "被扶養者") => Some(Relationship::Dependent),
-        _ => {
-            let value = v.to_owned();
-            c.report(Field::Relationship, RowProblem::Relationship { value });
-            None
-        }
-    });
+    let relationship = c
+        .required(Field::Relationship)
+        .and_then(|v| match (v.as_bytes(), v) {
+            ([b'1'], _) | (_, "１" | "本人" | "被保険者") => Some(Relationship::Insured),
+            ([b'2'], _) | (_, "２" | "家族" | "被扶養者") => Some(Relationship::Dependent),
+            _ => {
+                let value = v.to_owned();
+                c.report(Field::Relationship, RowProblem::Relationship { value });
+                None
+            }
+        });
     let relation_name = text(&mut c, Field::RelationName);
     let acquired_on = optional_date(&mut c, Field::AcquiredOn, era_codes);
     let lost_on = optional_date(&mut c, Field::LostOn, era_codes);
