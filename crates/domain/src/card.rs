@@ -105,6 +105,20 @@ impl CardSymbol {
         Self::parse_general(input)
     }
 
+    /// [`Self::parse`], writing an input already in normal form into `spare`'s buffer
+    /// instead of a new one: a roster reader parses a new one every few rows and has the
+    /// previous one at hand.
+    pub fn parse_reusing(input: &str, spare: Option<Self>) -> Result<Self, CardError> {
+        match spare {
+            Some(Self(mut buffer)) if is_plain_symbol(input) => {
+                buffer.clear();
+                buffer.push_str(input);
+                Ok(Self(buffer))
+            }
+            _ => Self::parse(input),
+        }
+    }
+
     fn parse_general(input: &str) -> Result<Self, CardError> {
         let mut out = String::new();
         for c in fold_width(input).chars() {
@@ -182,6 +196,20 @@ impl CardNumber {
         Self::parse_general(input)
     }
 
+    /// [`Self::parse`], writing an input already in normal form into `spare`'s buffer
+    /// instead of a new one: a roster reader parses a new one every few rows and has the
+    /// previous one at hand.
+    pub fn parse_reusing(input: &str, spare: Option<Self>) -> Result<Self, CardError> {
+        match spare {
+            Some(Self(mut buffer)) if is_plain_digits(input, 1..=MAX_FIELD_CHARS) => {
+                buffer.clear();
+                buffer.push_str(input);
+                Ok(Self(buffer))
+            }
+            _ => Self::parse(input),
+        }
+    }
+
     fn parse_general(input: &str) -> Result<Self, CardError> {
         let digits = digits_only(input, |ch, position| CardError::NumberInvalidChar {
             ch,
@@ -224,6 +252,20 @@ impl CardBranch {
             return Ok(Self(input.to_owned()));
         }
         Self::parse_general(input)
+    }
+
+    /// [`Self::parse`], writing an input already in normal form into `spare`'s buffer
+    /// instead of a new one: a roster reader parses a new one every few rows and has the
+    /// previous one at hand.
+    pub fn parse_reusing(input: &str, spare: Option<Self>) -> Result<Self, CardError> {
+        match spare {
+            Some(Self(mut buffer)) if is_plain_digits(input, 2..=2) => {
+                buffer.clear();
+                buffer.push_str(input);
+                Ok(Self(buffer))
+            }
+            _ => Self::parse(input),
+        }
     }
 
     fn parse_general(input: &str) -> Result<Self, CardError> {
@@ -436,6 +478,14 @@ mod tests {
             if is_plain_digits(&input, 2..=2) {
                 prop_assert_eq!(CardBranch::parse(&input), CardBranch::parse_general(&input));
             }
+            // Reusing a buffer changes nothing either.
+            let old_symbol = CardSymbol::parse("AB12").ok();
+            prop_assert_eq!(CardSymbol::parse_reusing(&input, old_symbol), CardSymbol::parse_general(&input));
+            let old_number = CardNumber::parse("123456789").ok();
+            prop_assert_eq!(CardNumber::parse_reusing(&input, old_number), CardNumber::parse_general(&input));
+            prop_assert_eq!(CardNumber::parse_reusing(&input, None), CardNumber::parse_general(&input));
+            let old_branch = CardBranch::parse("07").ok();
+            prop_assert_eq!(CardBranch::parse_reusing(&input, old_branch), CardBranch::parse_general(&input));
             // Whatever the path, parsing is the general parser.
             prop_assert_eq!(CardSymbol::parse(&input), CardSymbol::parse_general(&input));
             prop_assert_eq!(CardNumber::parse(&input), CardNumber::parse_general(&input));

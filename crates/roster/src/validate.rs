@@ -73,23 +73,27 @@ impl Spare {
             .position(|b| same_text(b.as_str(), text))
         {
             Some(i) => Ok(self.branches.swap_remove(i)),
+            // A full pool gives up its oldest entry's buffer (`keep` would drop it anyway).
+            None if self.branches.len() == SPARE_BRANCHES => {
+                CardBranch::parse_reusing(text, Some(self.branches.swap_remove(0)))
+            }
             None => CardBranch::parse(text),
         }
     }
 }
 
-/// `parse(text)`, or the spare identifier when it already is exactly `text`. Sound because
-/// every identifier parser maps its own output to itself (checked in `tests/reuse.rs`):
-/// normalised text parses to the same value.
+/// The spare identifier when it already is exactly `text`, else `text` parsed into the
+/// spare's buffer. Sound because every identifier parser maps its own output to itself
+/// (checked in `tests/reuse.rs`): normalised text parses to the same value.
 fn reuse_or_parse<T, E>(
     spare: &mut Option<T>,
     text: &str,
     as_str: fn(&T) -> &str,
-    parse: fn(&str) -> Result<T, E>,
+    parse_reusing: fn(&str, Option<T>) -> Result<T, E>,
 ) -> Result<T, E> {
     match spare.take() {
         Some(value) if same_text(as_str(&value), text) => Ok(value),
-        _ => parse(text),
+        other => parse_reusing(text, other),
     }
 }
 
@@ -238,22 +242,29 @@ pub(crate) fn validate(
     };
 
     let insurer = c.required(Field::InsurerNumber).and_then(|v| {
-        reuse_or_parse(
-            &mut spare.insurer,
-            v,
-            InsurerNumber::as_str,
-            InsurerNumber::parse,
-        )
+        reuse_or_parse(&mut spare.insurer, v, InsurerNumber::as_str, |text, _| {
+            InsurerNumber::parse(text)
+        })
         .map_err(|e| c.report(Field::InsurerNumber, RowProblem::Insurer(e)))
         .ok()
     });
     let symbol = c.value(Field::Symbol).and_then(|v| {
         c.characters(Field::Symbol, v);
-        let parsed = reuse_or_parse(&mut spare.symbol, v, CardSymbol::as_str, CardSymbol::parse);
+        let parsed = reuse_or_parse(
+            &mut spare.symbol,
+            v,
+            CardSymbol::as_str,
+            CardSymbol::parse_reusing,
+        );
         card(&mut c, Field::Symbol, parsed)
     });
     let number = c.required(Field::Number).and_then(|v| {
-        let parsed = reuse_or_parse(&mut spare.number, v, CardNumber::as_str, CardNumber::parse);
+        let parsed = reuse_or_parse(
+            &mut spare.number,
+            v,
+            CardNumber::as_str,
+            CardNumber::parse_reusing,
+        );
         let n = card(&mut c, Field::Number, parsed)?;
         if n.as_str().len() >= 8 {
             let len = n.as_str().len();
