@@ -569,19 +569,20 @@ impl Desk {
         let mut labels: BTreeMap<&'static str, String> = BTreeMap::new();
         let mut widest = 0;
         let mut warned = 0;
-        for record in reader.by_ref() {
-            let mut record = record.map_err(roster_error)?;
+        // One record, handed back to the reader each time: it reuses the record's strings,
+        // so only the rows kept (as wire rows, or reported) cost an allocation.
+        let mut record = ParsedRecord::default();
+        while reader.read_record(&mut record).map_err(roster_error)? {
             widest = widest.max(record.cells.len());
             for p in &record.problems {
                 labels.entry(p.code).or_insert_with(|| p.message_ja.clone());
             }
-            match record.value.take() {
+            match &record.value {
                 Some(row) => {
-                    rows.push(wire(&row));
+                    rows.push(wire(row));
                     if !record.problems.is_empty() {
-                        warned += 1;
                         // The report tells rejected from warned by the value's presence.
-                        record.value = Some(row);
+                        warned += 1;
                     }
                 }
                 None => {
@@ -599,7 +600,7 @@ impl Desk {
                 }
             }
             if !record.problems.is_empty() {
-                reported.push(record);
+                reported.push(record.clone());
             }
         }
         let summary = reader.summary().clone();
