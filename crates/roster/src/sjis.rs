@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use encoding_rs::SHIFT_JIS;
 
+use crate::encoding::{classify, CharClass};
+
 /// Lead bytes of a double-byte character: 0x81–0x9F and 0xE0–0xFC.
 fn lead_index(b: u8) -> Option<usize> {
     match b {
@@ -24,17 +26,30 @@ const TRAILS: usize = 256;
 const NO_ROW: u8 = u8::MAX;
 
 /// A character as its UTF-8 bytes, packed: the bytes in the low three bytes (first byte
-/// lowest, so a little-endian store writes them in order) and their count in the top byte.
-/// 0: not a character. Decoding a pair is then one load and one four-byte store, with no
-/// branch on the character's length.
+/// lowest, so a little-endian store writes them in order), their count in the low bits of
+/// the top byte, and `NOT_STANDARD` there when [`classify`] does not call the character
+/// standard. 0: not a character. Decoding a pair is then one load and one four-byte store,
+/// with no branch on the character's length, and the character check of the roster rules
+/// comes with it.
 type Packed = u32;
+
+/// Set in a packed character that is not standard (half-width kana, NEC and IBM
+/// extensions, 外字).
+const NOT_STANDARD: Packed = 0x8000_0000;
+/// The byte count of a packed character.
+const LEN_MASK: Packed = 0x0300_0000;
 
 fn pack(c: char) -> Packed {
     let mut utf8 = [0u8; 4];
     let len = c.encode_utf8(&mut utf8).len();
     // Every CP932 character is in the BMP: at most three UTF-8 bytes.
     debug_assert!(len <= 3);
-    u32::from_le_bytes([utf8[0], utf8[1], utf8[2], len as u8])
+    let standard = if classify(c) == CharClass::Standard {
+        0
+    } else {
+        NOT_STANDARD
+    };
+    u32::from_le_bytes([utf8[0], utf8[1], utf8[2], len as u8]) | standard
 }
 
 struct Tables {
@@ -86,20 +101,22 @@ fn tables() -> &'static Tables {
 /// is valid; otherwise leaves `out` as it was and returns false (the caller then asks
 /// encoding_rs, which knows how to report and replace).
 pub(crate) fn decode_valid(bytes: &[u8], out: &mut String) -> bool {
-    decode_valid_marking(bytes, &[], out, |_| {})
+    decode_valid_marking(bytes, &[], out, |_, _| {})
 }
 
 /// [`decode_valid`], also telling `marked` where in `out` each of `marks` (ascending offsets
-/// into `bytes`, at character boundaries) landed: a whole CSV line decodes in one call and
-/// its field ends are known in the text without searching it again. On failure the marks
-/// already reported mean nothing.
+/// into `bytes`, at character boundaries) landed, and whether every character since the
+/// previous mark is standard as [`classify`] says: a whole CSV line decodes in one call, its
+/// field ends are known in the text without searching it again, and its fields need no
+/// character check of their own. On failure the marks already reported mean nothing.
 pub(crate) fn decode_valid_marking(
     bytes: &[u8],
     marks: &[usize],
     out: &mut String,
-    mut marked: impl FnMut(usize),
+    mut marked: impl FnMut(usize, bool),
 ) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
     let tables = tables();
     let before = out.len();
     // Room for the worst case (a half-width katakana takes one byte in CP932 and three in
@@ -120,19 +137,35 @@ pub(crate) fn decode_valid_marking(
         // The next mark not reported yet (ASCII maps one byte to one byte, so a mark inside
         // an ASCII run lands at the same distance from the run's start in `out`).
         let mut mark = 0;
+        // Characters since the last mark that are not standard: `NOT_STANDARD` set in
+        // `odd`, or an ASCII control byte (which `classify` calls Control) in `controls`.
+        let mut odd: Packed = 0;
+        let mut controls = false;
         while i < n {
             while let Some(&m) = marks.get(mark).filter(|&&m| m == i) {
-                marked(m - i + len);
+                marked(m - i + len, odd & NOT_STANDARD == 0 && !controls);
+                (odd, controls) = (0, false);
                 mark += 1;
             }
             // ASCII runs (identifiers, dates, codes between the kanji) eight bytes at a time.
             if i + 8 <= n {
                 let word = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0x80; 8]));
                 if word & HIGH == 0 {
+                    // A control byte (below 0x20, or DEL) anywhere in the word: the word's
+                    // fields are then checked character by character, as before.
+                    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+                    let del =
+                        (word ^ (ONES * 0x7F)).wrapping_sub(ONES) & !(word ^ (ONES * 0x7F)) & HIGH;
+                    let word_controls = below_space | del != 0;
                     while let Some(&m) = marks.get(mark).filter(|&&m| m < i + 8) {
-                        marked(m - i + len);
+                        marked(
+                            m - i + len,
+                            odd & NOT_STANDARD == 0 && !controls && !word_controls,
+                        );
+                        (odd, controls) = (0, false);
                         mark += 1;
                     }
+                    controls |= word_controls;
                     base.add(len).cast::<u64>().write_unaligned(word.to_le());
                     len += 8;
                     i += 8;
@@ -141,6 +174,7 @@ pub(crate) fn decode_valid_marking(
             }
             let b = bytes[i];
             if b < 0x80 {
+                controls |= b < 0x20 || b == 0x7F;
                 *base.add(len) = b;
                 len += 1;
                 i += 1;
@@ -163,12 +197,16 @@ pub(crate) fn decode_valid_marking(
                     return false;
                 }
             }
-            base.add(len).cast::<u32>().write_unaligned(packed.to_le());
-            len += (packed >> 24) as usize;
+            base.add(len)
+                .cast::<u32>()
+                .write_unaligned((packed & !NOT_STANDARD).to_le());
+            len += ((packed & LEN_MASK) >> 24) as usize;
+            odd |= packed;
             i += step;
         }
         for _ in marks.get(mark..).unwrap_or(&[]) {
-            marked(len);
+            marked(len, odd & NOT_STANDARD == 0 && !controls);
+            (odd, controls) = (0, false);
         }
         vec.set_len(len);
     }
@@ -223,7 +261,7 @@ mod tests {
             .collect();
         let mut out = String::from("前");
         let mut landed = Vec::new();
-        assert!(decode_valid_marking(line, &marks, &mut out, |o| landed.push(o)));
+        assert!(decode_valid_marking(line, &marks, &mut out, |o, _| landed.push(o)));
         let text = SHIFT_JIS.decode_without_bom_handling(line).0;
         assert_eq!(out, format!("前{text}"));
         let expected: Vec<usize> = out
@@ -245,7 +283,7 @@ mod tests {
             let inside: Vec<usize> = marks.iter().copied().filter(|&m| m <= cut).collect();
             let mut out = String::new();
             let mut landed = Vec::new();
-            assert!(decode_valid_marking(part, &inside, &mut out, |o| landed.push(o)));
+            assert!(decode_valid_marking(part, &inside, &mut out, |o, _| landed.push(o)));
             let expected: Vec<usize> = out
                 .char_indices()
                 .filter(|&(_, c)| c == ',')
@@ -253,6 +291,81 @@ mod tests {
                 .chain((inside.last() == Some(&cut)).then_some(out.len()))
                 .collect();
             assert_eq!(landed, expected, "cut at {cut}");
+        }
+    }
+
+    /// What a mark says of its field is what `all_standard` says of the decoded text, or
+    /// "not known" (false); never "standard" for a field that is not.
+    fn standard_flags_agree(line: &[u8]) {
+        let marks: Vec<usize> = line
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b',')
+            .map(|(i, _)| i)
+            .chain([line.len()])
+            .collect();
+        let mut out = String::new();
+        let mut landed = Vec::new();
+        if !decode_valid_marking(line, &marks, &mut out, |o, ok| landed.push((o, ok))) {
+            return;
+        }
+        let mut start = 0;
+        for (end, ok) in landed {
+            let field = &out[start..end];
+            let truth = crate::encoding::all_standard(field);
+            assert!(!ok || truth, "{field:?} called standard");
+            start = end + 1;
+        }
+    }
+
+    #[test]
+    fn marks_say_which_fields_are_standard() {
+        let lines: [&[u8]; 6] = [
+            b"06133425,\x8e\x52\x93\x63,\xd4\xcf,abc\tdef,\xfb\xfc\x8b\xb4,\x87\x40,x",
+            b"\x93\x8c\x8b\x9e\x93\x73,12345678901234567,\x7f,,\x81\x40",
+            b"a\x01b,cdefghijkl\x02,mnopqrstu,\x83\x5c\x83\x5c",
+            b"\xf0\x40,\x82\xa0,\x81\x60",
+            b"0123456789,0123456789,\xb1",
+            b"",
+        ];
+        for line in lines {
+            standard_flags_agree(line);
+            for cut in 0..line.len() {
+                standard_flags_agree(&line[..cut]);
+                standard_flags_agree(&line[cut..]);
+            }
+        }
+        // The common case is known: plain digits and JIS X 0208 kanji.
+        let mut landed = Vec::new();
+        let line = b"06133425,\x8e\x52\x93\x63,1980-01-01";
+        assert!(decode_valid_marking(
+            line,
+            &[8, 13, line.len()],
+            &mut String::new(),
+            |_, ok| landed.push(ok)
+        ));
+        assert_eq!(landed, [true, true, true]);
+        // 髙 (IBM extension) and a tab are not.
+        let mut landed = Vec::new();
+        let line = b"\xfb\xfc,a\tb";
+        assert!(decode_valid_marking(
+            line,
+            &[2, line.len()],
+            &mut String::new(),
+            |_, ok| landed.push(ok)
+        ));
+        assert_eq!(landed, [false, false]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_never_call_an_odd_field_standard(
+            line in proptest::collection::vec(proptest::sample::select(vec![
+                b'0', b'a', b',', b'\t', 0x7F, 0x01, 0x81, 0x40, 0x82, 0xA0, 0x87, 0xFB, 0xFC,
+                0x8E, 0x52, 0xB1, 0xDE, 0xF0, 0x83, 0x5C,
+            ]), 0..40),
+        ) {
+            standard_flags_agree(&line);
         }
     }
 

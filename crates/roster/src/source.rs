@@ -33,6 +33,9 @@ struct Span {
     /// End of this cell's hex in `Cells::hex`; it starts where the previous cell's ends, so
     /// an empty range means the cell decoded (undecodable bytes are never empty).
     hex_end: usize,
+    /// Every character is known to be standard (`classify`): found while decoding, so the
+    /// validation need not look again. False means "not known", not "not standard".
+    standard: bool,
 }
 
 /// A record's cells as decoded. Their text lies in one buffer, one cell after the other, so
@@ -106,6 +109,11 @@ impl Cells {
         })
     }
 
+    /// True when the `i`-th cell's characters are known to be standard (see `Span`).
+    pub(crate) fn known_standard(&self, i: usize) -> bool {
+        self.spans.get(i).is_some_and(|s| s.standard)
+    }
+
     /// True when some cell could not be decoded.
     pub(crate) fn any_undecodable(&self) -> bool {
         !self.hex.is_empty()
@@ -141,6 +149,7 @@ impl Cells {
             end: self.text.len(),
             column,
             hex_end,
+            standard: false,
         });
     }
 
@@ -161,6 +170,7 @@ impl Cells {
             end: self.text.len(),
             column,
             hex_end,
+            standard: false,
         });
     }
 
@@ -176,6 +186,7 @@ impl Cells {
                 end,
                 column: i + 1,
                 hex_end: 0,
+                standard: false,
             });
             start = end + 1;
         }
@@ -188,12 +199,13 @@ impl Cells {
         self.clear();
         let Self { text, spans, .. } = self;
         let mut start = 0;
-        let valid = crate::sjis::decode_valid_marking(bytes, ends, text, |end| {
+        let valid = crate::sjis::decode_valid_marking(bytes, ends, text, |end, standard| {
             spans.push(Span {
                 start,
                 end,
                 column: spans.len() + 1,
                 hex_end: 0,
+                standard,
             });
             start = end + 1;
         });

@@ -176,7 +176,11 @@ impl<'a> RowCheck<'a> {
 
     /// Reports every character outside JIS X 0208 or the roster rules, unchanged.
     fn characters(&mut self, field: Field, value: &str) {
-        if all_standard(value) {
+        // A Shift_JIS line's decoder already knows (`value` is the cell less blanks, which
+        // are standard).
+        let known =
+            self.slots.slots[field.index()].is_some_and(|i| self.record.cells.known_standard(i));
+        if known || all_standard(value) {
             return;
         }
         for (i, ch) in value.chars().enumerate() {
