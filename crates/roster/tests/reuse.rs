@@ -272,3 +272,61 @@ fn the_parallel_reader_matches_over_many_blocks_and_duplicates() {
     read_parallel(text.as_bytes(), 2, 64 * 1024).unwrap();
     read_parallel(text.as_bytes(), 3, 1000).unwrap();
 }
+
+/// A file that breaks after `ok` bytes (a network share going away mid-read).
+struct Failing<'a> {
+    data: &'a [u8],
+    ok: usize,
+}
+
+impl std::io::Read for Failing<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.ok == 0 {
+            return Err(std::io::Error::other("the share went away"));
+        }
+        let n = buf.len().min(self.ok).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_read_error_ends_the_parallel_reader_with_the_error() {
+    let rows: String = (0..20_000)
+        .map(|i| format!("06133425,,{i},00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,東京都\n"))
+        .collect();
+    for ok in [100, 70_000, 300_000, 1_000_000] {
+        let input = Failing {
+            data: rows.as_bytes(),
+            ok,
+        };
+        // The first 64 KiB are read to detect the encoding: a failure there ends `new`.
+        let mut reader = match RosterReader::new(input, &ParseOptions::default()) {
+            Ok(reader) => reader.with_threads_and_block(3, 4096),
+            Err(e) => {
+                assert!(ok < 64 * 1024, "{e}");
+                assert_eq!(e.code(), "ROSTER_IO");
+                continue;
+            }
+        };
+        let mut record = ParsedRecord::default();
+        let mut rows_read = 0;
+        let error = loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => rows_read += 1,
+                Ok(false) => panic!("the input never ended cleanly (after {ok} bytes)"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(error.code(), "ROSTER_IO");
+        assert!(error.to_string().contains("the share went away"), "{error}");
+        // Only whole records before the failure were handed out, and nothing after it.
+        assert!(rows_read * 70 <= ok, "{rows_read} rows from {ok} bytes");
+        assert!(
+            !reader.read_record(&mut record).unwrap(),
+            "the reader stays ended"
+        );
+    }
+}
