@@ -247,18 +247,23 @@ mod tests {
         }
     }
 
+    /// Where each field of a line ends: at every `,` and at the end (what the splitter
+    /// hands the decoder).
+    fn field_ends(line: &[u8]) -> Vec<usize> {
+        line.iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b',')
+            .map(|(i, _)| i)
+            .chain([line.len()])
+            .collect()
+    }
+
     #[test]
     fn marks_land_where_their_bytes_decoded() {
         // 06133425,山田太郎,ﾔﾏﾀﾞ,,abcdefghij,東京都 with a mark at every comma and the end.
         let line: &[u8] =
             b"06133425,\x8e\x52\x93\x63\x91\xbe\x98\x59,\xd4\xcf\xc0\xde,,abcdefghij,\x93\x8c\x8b\x9e\x93\x73";
-        let marks: Vec<usize> = line
-            .iter()
-            .enumerate()
-            .filter(|(_, &b)| b == b',')
-            .map(|(i, _)| i)
-            .chain([line.len()])
-            .collect();
+        let marks = field_ends(line);
         let mut out = String::from("前");
         let mut landed = Vec::new();
         assert!(decode_valid_marking(line, &marks, &mut out, |o, _| landed.push(o)));
@@ -297,13 +302,7 @@ mod tests {
     /// What a mark says of its field is what `all_standard` says of the decoded text, or
     /// "not known" (false); never "standard" for a field that is not.
     fn standard_flags_agree(line: &[u8]) {
-        let marks: Vec<usize> = line
-            .iter()
-            .enumerate()
-            .filter(|(_, &b)| b == b',')
-            .map(|(i, _)| i)
-            .chain([line.len()])
-            .collect();
+        let marks = field_ends(line);
         let mut out = String::new();
         let mut landed = Vec::new();
         if !decode_valid_marking(line, &marks, &mut out, |o, ok| landed.push((o, ok))) {

@@ -143,7 +143,11 @@ impl Cells {
     pub(crate) fn push_text(&mut self, text: &str, column: usize) {
         let start = self.text.len();
         self.text.push_str(text);
-        let hex_end = self.hex_end();
+        self.close_cell(start, column, self.hex_end());
+    }
+
+    /// Ends the cell whose text was appended from `start` on.
+    fn close_cell(&mut self, start: usize, column: usize, hex_end: usize) {
         self.spans.push(Span {
             start,
             end: self.text.len(),
@@ -165,13 +169,7 @@ impl Cells {
             }
             hex_end = self.hex.len();
         }
-        self.spans.push(Span {
-            start,
-            end: self.text.len(),
-            column,
-            hex_end,
-            standard: false,
-        });
+        self.close_cell(start, column, hex_end);
     }
 
     /// Replaces the cells with the fields of one line of text that end at `ends` (each at a

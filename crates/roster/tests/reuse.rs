@@ -99,79 +99,16 @@ fn row() -> impl Strategy<Value = String> {
 }
 
 fn read_both(bytes: &[u8]) -> Result<(), TestCaseError> {
-    let total = bytes.len() as u64;
-    let mut by_iterator: Vec<Progress> = Vec::new();
-    let mut iterator = RosterReader::new(bytes, &ParseOptions::default())
-        .unwrap()
-        .with_total_bytes(total)
-        .on_progress(|p| by_iterator.push(p));
-    let expected: Vec<ParsedRecord> = iterator.by_ref().map(Result::unwrap).collect();
-    let expected_summary = iterator.summary().clone();
-    drop(iterator);
-
-    let mut by_reuse: Vec<Progress> = Vec::new();
-    let mut reader = RosterReader::new(bytes, &ParseOptions::default())
-        .unwrap()
-        .with_total_bytes(total)
-        .on_progress(|p| by_reuse.push(p));
-    let mut record = ParsedRecord::default();
-    for e in &expected {
-        prop_assert!(reader.read_record(&mut record).unwrap());
-        prop_assert_eq!(record.row, e.row);
-        prop_assert_eq!(&record.cells, &e.cells);
-        prop_assert_eq!(&record.value, &e.value);
-        prop_assert_eq!(&record.problems, &e.problems);
-    }
-    prop_assert!(!reader.read_record(&mut record).unwrap(), "then the end");
-    prop_assert!(
-        !reader.read_record(&mut record).unwrap(),
-        "and it stays there"
-    );
-    prop_assert_eq!(reader.summary(), &expected_summary);
-    drop(reader);
-    prop_assert_eq!(by_reuse, by_iterator);
-    Ok(())
+    against_the_iterator(bytes, None)
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
-
-    /// Any mix of accepted, warned, rejected, short, quoted and duplicate rows: reading into
-    /// one reused record gives what the iterator gives.
-    #[test]
-    fn read_record_yields_what_the_iterator_yields(
-        rows in prop::collection::vec(row(), 0..60),
-        sjis in prop::bool::ANY,
-    ) {
-        let header = Field::STANDARD_ORDER.map(Field::header_ja).join(",");
-        let text = format!("{header}\r\n{}\r\n", rows.join("\r\n"));
-        let encoding = if sjis { RosterEncoding::ShiftJis } else { RosterEncoding::Utf8 };
-        read_both(&encoding.encode(&text).unwrap())?;
-    }
-}
-
-#[test]
-fn progress_matches_over_many_rows() {
-    // More than one progress interval (4,096 records), with a rejected row now and then.
-    let rows: String = (0..10_000)
-        .map(|i| {
-            let insurer = if i % 997 == 0 { "06133426" } else { "06133425" };
-            format!(
-                "{insurer},,{},00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,東京都\n",
-                i / 2
-            )
-        })
-        .collect();
-    let text = format!(
-        "{}\n{rows}",
-        Field::STANDARD_ORDER.map(Field::header_ja).join(",")
-    );
-    read_both(text.as_bytes()).unwrap();
-}
-
-/// The parallel reader, cutting `bytes` into blocks of `block` bytes for `threads` workers,
-/// against the sequential iterator: the same records, header, summary and final progress.
-fn read_parallel(bytes: &[u8], threads: usize, block: usize) -> Result<(), TestCaseError> {
+/// `read_record` into one reused record — on `parallel` = (threads, block bytes) when given —
+/// against the iterator: the same records, header and summary; the same progress calls
+/// (for the parallel reader, which reports per block, the same last one and never going back).
+fn against_the_iterator(
+    bytes: &[u8],
+    parallel: Option<(usize, usize)>,
+) -> Result<(), TestCaseError> {
     let total = bytes.len() as u64;
     let mut by_iterator: Vec<Progress> = Vec::new();
     let mut iterator = RosterReader::new(bytes, &ParseOptions::default())
@@ -183,12 +120,15 @@ fn read_parallel(bytes: &[u8], threads: usize, block: usize) -> Result<(), TestC
     let expected_header = iterator.header().map(<[String]>::to_vec);
     drop(iterator);
 
-    let mut by_workers: Vec<Progress> = Vec::new();
-    let mut reader = RosterReader::new(bytes, &ParseOptions::default())
+    let mut by_reader: Vec<Progress> = Vec::new();
+    let reader = RosterReader::new(bytes, &ParseOptions::default())
         .unwrap()
         .with_total_bytes(total)
-        .on_progress(|p| by_workers.push(p))
-        .with_threads_and_block(threads, block);
+        .on_progress(|p| by_reader.push(p));
+    let mut reader = match parallel {
+        Some((threads, block)) => reader.with_threads_and_block(threads, block),
+        None => reader,
+    };
     let mut record = ParsedRecord::default();
     for e in &expected {
         prop_assert!(
@@ -209,15 +149,60 @@ fn read_parallel(bytes: &[u8], threads: usize, block: usize) -> Result<(), TestC
     prop_assert_eq!(reader.summary(), &expected_summary);
     prop_assert_eq!(reader.header().map(<[String]>::to_vec), expected_header);
     drop(reader);
-    prop_assert_eq!(
-        by_workers.last(),
-        by_iterator.last(),
-        "the same final progress"
-    );
-    prop_assert!(by_workers
-        .windows(2)
-        .all(|w| w[0].bytes_read <= w[1].bytes_read));
+    if parallel.is_some() {
+        prop_assert_eq!(
+            by_reader.last(),
+            by_iterator.last(),
+            "the same final progress"
+        );
+        prop_assert!(by_reader
+            .windows(2)
+            .all(|w| w[0].bytes_read <= w[1].bytes_read));
+    } else {
+        prop_assert_eq!(by_reader, by_iterator);
+    }
     Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any mix of accepted, warned, rejected, short, quoted and duplicate rows: reading into
+    /// one reused record gives what the iterator gives.
+    #[test]
+    fn read_record_yields_what_the_iterator_yields(
+        rows in prop::collection::vec(row(), 0..60),
+        sjis in prop::bool::ANY,
+    ) {
+        let header = Field::STANDARD_ORDER.map(Field::header_ja).join(",");
+        let text = format!("{header}\r\n{}\r\n", rows.join("\r\n"));
+        let encoding = if sjis { RosterEncoding::ShiftJis } else { RosterEncoding::Utf8 };
+        read_both(&encoding.encode(&text).unwrap())?;
+    }
+}
+
+/// A roster of `rows` rows after a header, each ended by `newline`: every 997th row is
+/// rejected (a wrong check digit) and every two rows share a 番号 (a duplicate).
+fn many_rows(rows: usize, newline: &str) -> String {
+    let body: String = (0..rows)
+        .map(|i| {
+            let insurer = if i % 997 == 0 { "06133426" } else { "06133425" };
+            format!(
+                "{insurer},,{},00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,東京都{newline}",
+                i / 2
+            )
+        })
+        .collect();
+    format!(
+        "{}{newline}{body}",
+        Field::STANDARD_ORDER.map(Field::header_ja).join(",")
+    )
+}
+
+#[test]
+fn progress_matches_over_many_rows() {
+    // More than one progress interval (4,096 records), with a rejected row now and then.
+    read_both(many_rows(10_000, "\n").as_bytes()).unwrap();
 }
 
 proptest! {
@@ -249,28 +234,16 @@ proptest! {
         }
         let encoding = if sjis { RosterEncoding::ShiftJis } else { RosterEncoding::Utf8 };
         let bytes = encoding.encode(&text).unwrap();
-        read_parallel(&bytes, threads, block)?;
+        against_the_iterator(&bytes, Some((threads, block)))?;
     }
 }
 
 #[test]
 fn the_parallel_reader_matches_over_many_blocks_and_duplicates() {
     // Many blocks of the default size, duplicates across blocks, rejected rows.
-    let rows: String = (0..40_000)
-        .map(|i| {
-            let insurer = if i % 997 == 0 { "06133426" } else { "06133425" };
-            format!(
-                "{insurer},,{},00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,東京都\r\n",
-                i / 2
-            )
-        })
-        .collect();
-    let text = format!(
-        "{}\r\n{rows}",
-        Field::STANDARD_ORDER.map(Field::header_ja).join(",")
-    );
-    read_parallel(text.as_bytes(), 2, 64 * 1024).unwrap();
-    read_parallel(text.as_bytes(), 3, 1000).unwrap();
+    let text = many_rows(40_000, "\r\n");
+    against_the_iterator(text.as_bytes(), Some((2, 64 * 1024))).unwrap();
+    against_the_iterator(text.as_bytes(), Some((3, 1000))).unwrap();
 }
 
 /// A file that breaks after `ok` bytes (a network share going away mid-read).
