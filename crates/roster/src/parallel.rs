@@ -195,7 +195,11 @@ impl Parallel {
             block.append(&mut self.carry);
             let first = self.dispatched == 0;
             let cut = loop {
-                let eof = fill(input, &mut block, self.block_size)?;
+                // A block that holds no whole record yet (a record longer than a block, or a
+                // file that is no roster at all: one endless line) doubles, so it is scanned
+                // a few times rather than once per block's worth of bytes.
+                let more = self.block_size.max(block.len());
+                let eof = fill(input, &mut block, more)?;
                 if eof {
                     self.input_done = true;
                     break block.len();
@@ -203,7 +207,6 @@ impl Parallel {
                 if let Some(cut) = find_cut(&block, first) {
                     break cut;
                 }
-                // No record ends in the block yet: read on (a record longer than a block).
             };
             self.carry.extend_from_slice(&block[cut..]);
             block.truncate(cut);

@@ -303,3 +303,18 @@ fn a_read_error_ends_the_parallel_reader_with_the_error() {
         );
     }
 }
+
+#[test]
+fn records_far_longer_than_a_block_read_the_same() {
+    // A quoted address of 2 MiB with line breaks in it, between ordinary rows, cut into
+    // blocks of 1 KiB: the block holding it grows until the record ends.
+    let long = "東京都\r\n".repeat(2 * 1024 * 1024 / 11);
+    let mut text = many_rows(50, "\r\n");
+    text +=
+        &format!("06133425,,9999,00,山田,ヤマダ,1,1980-01-01,1,本人,,,0,0,1000013,\"{long}\"\r\n");
+    text += &many_rows(50, "\n")[..];
+    against_the_iterator(text.as_bytes(), Some((2, 1024))).unwrap();
+    // And a file that is one endless line (not a roster at all).
+    let endless = "x".repeat(3 * 1024 * 1024);
+    against_the_iterator(endless.as_bytes(), Some((2, 1024))).unwrap();
+}
