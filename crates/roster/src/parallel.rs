@@ -30,6 +30,7 @@ use std::thread::JoinHandle;
 use crate::error::RosterError;
 use crate::reader::{ParsedRecord, RecordParser};
 use crate::source::Source;
+use crate::split::{State, Step};
 
 /// Bytes read per block (a block grows only to hold a record longer than this).
 pub(crate) const BLOCK: usize = 64 * 1024;
@@ -330,33 +331,21 @@ fn find_cut(block: &[u8], first: bool) -> Option<usize> {
     (cut > content).then_some(cut)
 }
 
-/// The splitter's quoting rules (csv-core's): `"` opens a quoted field only at a field's
-/// start; inside one, `""` is a quote and a lone `"` ends the quoting. Line breaks inside a
-/// quoted field do not end the record.
+/// The last cut of `block` outside quotes, by the splitter's own quoting rules
+/// (`State::step`): line breaks inside a quoted field do not end the record.
 fn last_cut_outside_quotes(block: &[u8], is_cut: impl Fn(usize) -> bool) -> Option<usize> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Q {
-        FieldStart,
-        InField,
-        Quoted,
-        QuoteInQuoted,
-    }
-    let mut state = Q::FieldStart;
+    let mut state = State::StartField;
     let mut last = None;
     for (i, &b) in block.iter().enumerate() {
-        state = match (state, b) {
-            (Q::Quoted, b'"') => Q::QuoteInQuoted,
-            (Q::Quoted, _) => Q::Quoted,
-            (Q::FieldStart, b'"') => Q::Quoted,
-            (Q::QuoteInQuoted, b'"') => Q::Quoted,
-            (_, b',') => Q::FieldStart,
-            (_, b'\r' | b'\n') => {
+        state = match state.step(b) {
+            Step::Data(next, _) => next,
+            Step::FieldEnd => State::StartField,
+            Step::RecordEnd => {
                 if is_cut(i) {
                     last = Some(i + 1);
                 }
-                Q::FieldStart
+                State::StartField
             }
-            _ => Q::InField,
         };
     }
     last

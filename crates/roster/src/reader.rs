@@ -167,7 +167,6 @@ impl RecordParser {
 /// Streams a roster file: `Iterator<Item = Result<ParsedRecord, RosterError>>`.
 pub struct RosterReader<'p, R: Read> {
     source: Source<Chain<Cursor<Vec<u8>>, R>>,
-    encoding: RosterEncoding,
     skipped_bytes: u64,
     parser: RecordParser,
     layout_names: Option<Vec<String>>,
@@ -185,7 +184,7 @@ pub struct RosterReader<'p, R: Read> {
 impl<'p, R: Read> std::fmt::Debug for RosterReader<'p, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RosterReader")
-            .field("encoding", &self.encoding)
+            .field("encoding", &self.parser.encoding)
             .field("summary", &self.summary)
             .finish_non_exhaustive()
     }
@@ -213,7 +212,6 @@ impl<'p, R: Read> RosterReader<'p, R> {
         parser.header_pending = matches!(&options.format, RosterFormat::Csv(m) if m.has_header);
         Ok(Self {
             source,
-            encoding,
             skipped_bytes,
             parser,
             layout_names: match &options.format {
@@ -272,7 +270,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
 
     /// The encoding in use (detected or overridden); the report is written in it.
     pub fn encoding(&self) -> RosterEncoding {
-        self.encoding
+        self.parser.encoding
     }
 
     /// The header row's cells, once read (CSV with `has_header`).
@@ -340,21 +338,22 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 Ok(true)
             }
             Ok(false) => {
-                self.done = true;
-                // Stop the workers now rather than when the reader is dropped.
-                if let Some(p) = self.parallel.as_mut() {
-                    p.stop();
-                }
+                self.finish();
                 self.report_progress();
                 Ok(false)
             }
             Err(e) => {
-                self.done = true;
-                if let Some(p) = self.parallel.as_mut() {
-                    p.stop();
-                }
+                self.finish();
                 Err(e)
             }
+        }
+    }
+
+    /// No more records: stops the workers now rather than when the reader is dropped.
+    fn finish(&mut self) {
+        self.done = true;
+        if let Some(p) = self.parallel.as_mut() {
+            p.stop();
         }
     }
 

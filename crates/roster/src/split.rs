@@ -52,13 +52,40 @@ impl<'a> QuotedFields<'a> {
 /// csv-core's NFA states that a record passes through once it has started (the others only
 /// sit between records, which `Splitter::next` handles directly).
 #[derive(Clone, Copy)]
-enum State {
+pub(crate) enum State {
     StartField,
     InField,
     InQuotedField,
     /// After a `"` inside a quoted field: `"` again is a literal quote, anything else ends
     /// the quoting (and what follows is copied, as csv-core does).
     InDoubleEscapedQuote,
+}
+
+/// What one byte does to a record being split.
+pub(crate) enum Step {
+    /// The record goes on in this state, with this byte of field data, if any.
+    Data(State, Option<u8>),
+    /// A `,`: the field ends, the next one starts.
+    FieldEnd,
+    /// A CR or LF outside quotes: the record ends.
+    RecordEnd,
+}
+
+impl State {
+    /// csv-core's transition for byte `b`: the one place the quoting rules live (the
+    /// splitter and the parallel reader's block cuts both follow it).
+    pub(crate) fn step(self, b: u8) -> Step {
+        use State::*;
+        match (self, b) {
+            (InQuotedField, b'"') => Step::Data(InDoubleEscapedQuote, None),
+            (InQuotedField, _) => Step::Data(InQuotedField, Some(b)),
+            (StartField, b'"') => Step::Data(InQuotedField, None),
+            (InDoubleEscapedQuote, b'"') => Step::Data(InQuotedField, Some(b'"')),
+            (_, b',') => Step::FieldEnd,
+            (_, b'\r' | b'\n') => Step::RecordEnd,
+            (_, _) => Step::Data(InField, Some(b)),
+        }
+    }
 }
 
 /// Splits a byte stream into CSV records. See the module comment for the dialect.
@@ -216,34 +243,23 @@ impl<R: Read> Splitter<R> {
     /// Returns the bytes it consumed (through the first byte of the line break), or `None`
     /// when the buffered data ends inside the record and more can be read.
     fn quoted(&mut self) -> Option<usize> {
-        use State::*;
         self.fields.clear();
         self.ends.clear();
         let data = &self.buf[self.start..self.end];
-        let mut state = StartField;
+        let mut state = State::StartField;
         for (i, &b) in data.iter().enumerate() {
-            state = match (state, b) {
-                (InQuotedField, b'"') => InDoubleEscapedQuote,
-                (InQuotedField, _) => {
-                    self.fields.push(b);
-                    InQuotedField
+            state = match state.step(b) {
+                Step::Data(next, byte) => {
+                    self.fields.extend(byte);
+                    next
                 }
-                (StartField, b'"') => InQuotedField,
-                (InDoubleEscapedQuote, b'"') => {
-                    self.fields.push(b'"');
-                    InQuotedField
-                }
-                (_, b',') => {
+                Step::FieldEnd => {
                     self.ends.push(self.fields.len());
-                    StartField
+                    State::StartField
                 }
-                (_, b'\r' | b'\n') => {
+                Step::RecordEnd => {
                     self.ends.push(self.fields.len());
                     return Some(i + 1);
-                }
-                (_, _) => {
-                    self.fields.push(b);
-                    InField
                 }
             };
         }
