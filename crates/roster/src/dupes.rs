@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Distinct digit strings of 0, 1, 2 … digits before strings of the next length: the offset
 /// code of a digit string is unique across lengths ("07" ≠ "7"). `None` for anything but 0–19
@@ -70,6 +71,119 @@ pub(crate) enum Seen {
     Collision(u32),
 }
 
+/// A row's key as the index stores it, made where the row is parsed (on any thread):
+/// `packed` is family (32 bits) · eligibility code (24 bits: strings of at most 7 digits have
+/// fewer than 2^24 offset codes) · 枝番 code (7 bits: offset code of at most 2 digits, 127
+/// for none), 63 bits in all, ordered as a sorted roster is: 番号, then 枝番; `fingerprint`
+/// is the full 番号's leading digits. The reading thread then only compares numbers: it
+/// never reads a row's strings, which a worker thread wrote into another core's cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DupKey {
+    packed: u64,
+    fingerprint: u32,
+}
+
+/// 保険者番号 + 記号 pairs numbered for every thread of one read, so that a worker can
+/// pack a whole key. Which pair gets which number does not matter, only that all threads
+/// agree; a thread asks here only for pairs it has not met before (a few hundred in a file).
+#[derive(Debug, Default)]
+pub(crate) struct Families(Mutex<FamilyMap>);
+
+type FamilyMap = HashMap<Vec<u8>, u32, BuildHasherDefault<FamilyHasher>>;
+
+impl Families {
+    fn id(&self, family_key: &[u8]) -> Option<u32> {
+        // A thread that panicked while holding the lock left the map consistent.
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&id) = map.get(family_key) {
+            return Some(id);
+        }
+        // Past 2^32 families (a file of billions of rows) keys are no longer checked.
+        let id = u32::try_from(map.len()).ok()?;
+        map.insert(family_key.to_vec(), id);
+        Some(id)
+    }
+}
+
+/// One thread's way to [`DupKey`]s: the shared numbering, the pairs this thread has met,
+/// and the last one (consecutive rows usually share it: a household, a file of one insurer
+/// sorted by 記号).
+#[derive(Debug)]
+pub(crate) struct KeyMaker {
+    shared: Arc<Families>,
+    met: FamilyMap,
+    last_family: Option<u32>,
+    last_insurer: String,
+    last_symbol: String,
+    family_key: Vec<u8>,
+}
+
+impl KeyMaker {
+    /// A maker with its own numbering (a sequential read).
+    pub fn new() -> Self {
+        Self::sharing(Arc::default())
+    }
+
+    /// A maker numbering families as every other maker on `shared` does.
+    pub fn sharing(shared: Arc<Families>) -> Self {
+        Self {
+            shared,
+            met: HashMap::default(),
+            last_family: None,
+            last_insurer: String::new(),
+            last_symbol: String::new(),
+            family_key: Vec::new(),
+        }
+    }
+
+    /// The numbering this maker shares.
+    pub fn families(&self) -> &Arc<Families> {
+        &self.shared
+    }
+
+    /// `key` packed. `None` when it is not made of digits as the domain types guarantee
+    /// (defensive: then it is not checked).
+    pub fn key(&mut self, key: KeyParts<'_>) -> Option<DupKey> {
+        let eligibility = digit_code(key.eligibility).filter(|&c| c < 1 << 24)?;
+        let branch = match key.branch {
+            None => 127,
+            Some(b) => digit_code(b).filter(|&c| c < 127)?,
+        };
+        let family = self.family(key.insurer, key.symbol)?;
+        Some(DupKey {
+            packed: u64::from(family) << 31 | eligibility << 7 | branch,
+            fingerprint: fingerprint(key.number, key.eligibility),
+        })
+    }
+
+    fn family(&mut self, insurer: &str, symbol: &str) -> Option<u32> {
+        if let Some(id) = self.last_family {
+            if symbol == self.last_symbol && insurer == self.last_insurer {
+                return Some(id);
+            }
+        }
+        self.family_key.clear();
+        self.family_key.extend_from_slice(insurer.as_bytes());
+        // 0xFF never occurs in UTF-8: the pair is unambiguous.
+        self.family_key.push(0xFF);
+        self.family_key.extend_from_slice(symbol.as_bytes());
+        let id = match self.met.get(&self.family_key) {
+            Some(&id) => id,
+            None => {
+                let id = self.shared.id(&self.family_key)?;
+                self.met.insert(self.family_key.clone(), id);
+                id
+            }
+        };
+        self.last_insurer.clear();
+        self.last_insurer.push_str(insurer);
+        self.last_symbol.clear();
+        self.last_symbol.push_str(symbol);
+        self.last_family = Some(id);
+        Some(id)
+    }
+}
+
 /// A table slot: [packed key + 1 (0 = free: keys use 63 bits, so this never overflows),
 /// row << 32 | fingerprint]. All-zero when free, so a fresh table is `calloc`ed memory the
 /// OS maps in only as rows land in it.
@@ -77,13 +191,6 @@ type Slot = [u64; 2];
 
 #[derive(Debug)]
 pub(crate) struct KeyIndex {
-    families: HashMap<Vec<u8>, u32, BuildHasherDefault<FamilyHasher>>,
-    /// The last family looked up: consecutive rows usually share it (a household, a file of
-    /// one insurer sorted by 記号).
-    last_family: Option<u32>,
-    last_insurer: String,
-    last_symbol: String,
-    family_key: Vec<u8>,
     /// Per family: 1 + its largest key so far without the family bits (0: none yet).
     largest: Vec<u64>,
     /// Keys recorded since the table was last brought up to date, as the slots hold them.
@@ -96,11 +203,6 @@ pub(crate) struct KeyIndex {
 impl KeyIndex {
     pub fn new() -> Self {
         Self {
-            families: HashMap::default(),
-            last_family: None,
-            last_insurer: String::new(),
-            last_symbol: String::new(),
-            family_key: Vec::new(),
             largest: Vec::new(),
             log: Vec::new(),
             slots: Vec::new(),
@@ -114,22 +216,27 @@ impl KeyIndex {
         self.log.reserve(rows.saturating_sub(self.log.len()));
     }
 
-    /// Records `row`'s key, or says which earlier row had it. `None` when the key is not
-    /// made of digits as the domain types guarantee (defensive: then it is not checked).
-    pub fn check(&mut self, row: u32, key: KeyParts<'_>) -> Option<Seen> {
-        let (family, packed) = self.pack(key)?;
-        let fingerprint = fingerprint(key.number, key.eligibility);
-        let entry = [packed + 1, u64::from(row) << 32 | u64::from(fingerprint)];
-        let rest = packed & FAMILY_MASK;
-        let largest = &mut self.largest[family as usize];
+    /// Records `row`'s key, or says which earlier row had it.
+    pub fn check(&mut self, row: u32, key: DupKey) -> Seen {
+        let entry = [
+            key.packed + 1,
+            u64::from(row) << 32 | u64::from(key.fingerprint),
+        ];
+        let rest = key.packed & FAMILY_MASK;
+        // Families are numbered by whichever thread meets them first, not in file order.
+        let family = (key.packed >> 31) as usize;
+        if family >= self.largest.len() {
+            self.largest.resize(family + 1, 0);
+        }
+        let largest = &mut self.largest[family];
         if rest + 1 > *largest {
             // Past every key of its family: cannot have been seen.
             *largest = rest + 1;
             self.log.push(entry);
-            return Some(Seen::New);
+            return Seen::New;
         }
         self.catch_up();
-        Some(self.probe(entry))
+        self.probe(entry)
     }
 
     /// Moves the keys logged since the last lookup into the table.
@@ -168,48 +275,6 @@ impl KeyIndex {
             }
             i = (i + 1) & mask;
         }
-    }
-
-    /// family (32 bits) · eligibility code (24 bits: strings of at most 7 digits have fewer
-    /// than 2^24 offset codes) · 枝番 code (7 bits: offset code of at most 2 digits, 127 for
-    /// none). 63 bits in all, ordered as a sorted roster is: 番号, then 枝番.
-    fn pack(&mut self, key: KeyParts<'_>) -> Option<(u32, u64)> {
-        let eligibility = digit_code(key.eligibility).filter(|&c| c < 1 << 24)?;
-        let branch = match key.branch {
-            None => 127,
-            Some(b) => digit_code(b).filter(|&c| c < 127)?,
-        };
-        let family = self.family(key.insurer, key.symbol)?;
-        Some((family, u64::from(family) << 31 | eligibility << 7 | branch))
-    }
-
-    fn family(&mut self, insurer: &str, symbol: &str) -> Option<u32> {
-        if let Some(id) = self.last_family {
-            if symbol == self.last_symbol && insurer == self.last_insurer {
-                return Some(id);
-            }
-        }
-        self.family_key.clear();
-        self.family_key.extend_from_slice(insurer.as_bytes());
-        // 0xFF never occurs in UTF-8: the pair is unambiguous.
-        self.family_key.push(0xFF);
-        self.family_key.extend_from_slice(symbol.as_bytes());
-        let id = match self.families.get(&self.family_key) {
-            Some(&id) => id,
-            None => {
-                // Past 2^32 families (a file of billions of rows) keys are no longer checked.
-                let id = u32::try_from(self.families.len()).ok()?;
-                self.families.insert(self.family_key.clone(), id);
-                self.largest.push(0);
-                id
-            }
-        };
-        self.last_insurer.clear();
-        self.last_insurer.push_str(insurer);
-        self.last_symbol.clear();
-        self.last_symbol.push_str(symbol);
-        self.last_family = Some(id);
-        Some(id)
     }
 
     fn rehash(&mut self, capacity: usize) {
@@ -298,6 +363,38 @@ mod tests {
         }
     }
 
+    fn check(
+        index: &mut KeyIndex,
+        maker: &mut KeyMaker,
+        row: u32,
+        key: KeyParts<'_>,
+    ) -> Option<Seen> {
+        Some(index.check(row, maker.key(key)?))
+    }
+
+    #[test]
+    fn threads_sharing_the_numbering_make_the_same_keys() {
+        // Two makers on one numbering, meeting the families in different orders, as worker
+        // threads do: the same pair gets the same number, different pairs different ones.
+        let shared = Arc::new(Families::default());
+        let mut a = KeyMaker::sharing(Arc::clone(&shared));
+        let mut b = KeyMaker::sharing(Arc::clone(&shared));
+        let ka = [
+            a.key(parts("12", "1", None)),
+            a.key(parts("東京", "1", None)),
+        ];
+        let kb = [
+            b.key(parts("東京", "1", None)),
+            b.key(parts("12", "1", None)),
+        ];
+        assert_eq!(ka, [kb[1], kb[0]]);
+        assert_ne!(ka[0], ka[1]);
+        let mut index = KeyIndex::new();
+        assert_eq!(index.check(1, kb[0].unwrap()), Seen::New);
+        assert_eq!(index.check(2, ka[0].unwrap()), Seen::New);
+        assert_eq!(index.check(3, ka[1].unwrap()), Seen::Duplicate(1));
+    }
+
     #[test]
     fn digit_codes_are_unique_across_lengths() {
         let mut seen = std::collections::HashSet::new();
@@ -324,8 +421,9 @@ mod tests {
     #[test]
     fn keys_match_exactly_and_only_exactly() {
         let mut index = KeyIndex::new();
+        let mut maker = KeyMaker::new();
         assert_eq!(
-            index.check(2, parts("12", "3456", Some("00"))),
+            check(&mut index, &mut maker, 2, parts("12", "3456", Some("00"))),
             Some(Seen::New)
         );
         for other in [
@@ -335,28 +433,32 @@ mod tests {
             parts("13", "3456", Some("00")),
             parts("1", "23456", Some("00")),
         ] {
-            assert_eq!(index.check(3, other), Some(Seen::New), "{other:?}");
+            assert_eq!(
+                check(&mut index, &mut maker, 3, other),
+                Some(Seen::New),
+                "{other:?}"
+            );
         }
         assert_eq!(
-            index.check(9, parts("12", "3456", Some("00"))),
+            check(&mut index, &mut maker, 9, parts("12", "3456", Some("00"))),
             Some(Seen::Duplicate(2))
         );
         assert_eq!(
-            index.check(10, parts("", "11234567", None)),
+            check(&mut index, &mut maker, 10, parts("", "11234567", None)),
             Some(Seen::New)
         );
         assert_eq!(
-            index.check(11, parts("", "21234567", None)),
+            check(&mut index, &mut maker, 11, parts("", "21234567", None)),
             Some(Seen::Collision(10)),
             "same last 7 digits, different 番号"
         );
         assert_eq!(
-            index.check(12, parts("", "1234567", None)),
+            check(&mut index, &mut maker, 12, parts("", "1234567", None)),
             Some(Seen::Collision(10)),
             "a 7-digit 番号 is the eligibility key of an 8-digit one"
         );
         assert_eq!(
-            index.check(13, parts("", "11234567", None)),
+            check(&mut index, &mut maker, 13, parts("", "11234567", None)),
             Some(Seen::Duplicate(10))
         );
     }
@@ -364,11 +466,12 @@ mod tests {
     #[test]
     fn the_table_grows_without_losing_keys() {
         let mut index = KeyIndex::new();
+        let mut maker = KeyMaker::new();
         for n in 0..20_000u32 {
             let number = n.to_string();
             let symbol = (n % 37).to_string();
             assert_eq!(
-                index.check(n, parts(&symbol, &number, None)),
+                check(&mut index, &mut maker, n, parts(&symbol, &number, None)),
                 Some(Seen::New)
             );
         }
@@ -376,7 +479,7 @@ mod tests {
             let number = n.to_string();
             let symbol = (n % 37).to_string();
             assert_eq!(
-                index.check(99, parts(&symbol, &number, None)),
+                check(&mut index, &mut maker, 99, parts(&symbol, &number, None)),
                 Some(Seen::Duplicate(n))
             );
         }
@@ -393,6 +496,7 @@ mod tests {
             ),
         ) {
             let mut index = KeyIndex::new();
+        let mut maker = KeyMaker::new();
             let mut model: HashMap<(String, String, Option<String>), (u32, String)> =
                 HashMap::new();
             for (row, (symbol, number, prefix, branch, long)) in rows.into_iter().enumerate() {
@@ -414,7 +518,7 @@ mod tests {
                 if expected == Seen::New {
                     model.insert((symbol.to_owned(), key.eligibility.to_owned(), branch.clone()), (row, number.clone()));
                 }
-                proptest::prop_assert_eq!(index.check(row, key), Some(expected));
+                proptest::prop_assert_eq!(check(&mut index, &mut maker, row, key), Some(expected));
             }
         }
     }

@@ -300,4 +300,28 @@ impl RowError {
             message_ja: problem.to_string(),
         }
     }
+
+    /// [`Self::new`], writing the message into `message` (cleared first) rather than a new
+    /// string.
+    pub(crate) fn reusing(
+        mut message: String,
+        row: u64,
+        column: Option<usize>,
+        field: Option<Field>,
+        problem: &RowProblem,
+    ) -> Self {
+        use std::fmt::Write;
+        message.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(message, "{problem}");
+        Self {
+            row,
+            column,
+            field,
+            code: problem.code(),
+            severity: problem.severity(),
+            ch: problem.character(),
+            message_ja: message,
+        }
+    }
 }

@@ -10,7 +10,7 @@ use std::io::{Chain, Cursor, Read};
 use kencom_domain::EraCodeMap;
 use serde::Serialize;
 
-use crate::dupes::{KeyIndex, KeyParts, Seen};
+use crate::dupes::{DupKey, KeyIndex, KeyMaker, KeyParts, Seen};
 use crate::encoding::{detect, RosterEncoding, DETECT_PREFIX, UTF8_BOM};
 use crate::error::RosterError;
 use crate::field::Field;
@@ -44,6 +44,9 @@ pub struct ParsedRecord {
     pub value: Option<RosterRow>,
     /// Every problem found, errors and warnings.
     pub problems: Vec<RowError>,
+    /// The duplicate index's key, when the row's identifiers parse (made where the record
+    /// was parsed, so the reading thread need not look at the row's strings).
+    pub(crate) key: Option<DupKey>,
 }
 
 impl ParsedRecord {
@@ -87,10 +90,18 @@ pub(crate) struct RecordParser {
     scratch: Vec<Located>,
     /// The previous row's strings and identifiers, for `validate` to reuse.
     spare: Spare,
+    keys: KeyMaker,
+    /// Strings of earlier problems' messages, to write later ones into.
+    messages: Vec<String>,
 }
 
 impl RecordParser {
-    fn new(encoding: RosterEncoding, slots: FieldSlots, era_codes: EraCodeMap) -> Self {
+    fn new(
+        encoding: RosterEncoding,
+        slots: FieldSlots,
+        era_codes: EraCodeMap,
+        keys: KeyMaker,
+    ) -> Self {
         Self {
             encoding,
             slots,
@@ -104,12 +115,20 @@ impl RecordParser {
             },
             scratch: Vec::new(),
             spare: Spare::default(),
+            keys,
+            messages: Vec::new(),
         }
     }
 
-    /// A parser with the same settings and nothing read (for a worker thread).
+    /// A parser with the same settings and nothing read (for a worker thread), numbering
+    /// 保険者番号 + 記号 pairs as this one does.
     pub fn fresh(&self) -> Self {
-        Self::new(self.encoding, self.slots.clone(), self.era_codes.clone())
+        Self::new(
+            self.encoding,
+            self.slots.clone(),
+            self.era_codes.clone(),
+            KeyMaker::sharing(std::sync::Arc::clone(self.keys.families())),
+        )
     }
 
     /// Reads the next record of `source` into `out` (reusing its cells, strings and problem
@@ -123,11 +142,16 @@ impl RecordParser {
         if let Some(row) = out.value.take() {
             self.spare.keep(row);
         }
-        out.problems.clear();
+        // The messages' strings are written again for the next rows' problems: one row in
+        // six or so has a warning, and allocating its message (on one thread, freeing it on
+        // another) was a tenth of the parallel reader's extra cost.
+        self.messages
+            .extend(out.problems.drain(..).map(|p| p.message_ja));
         self.record.cells = std::mem::take(&mut out.cells);
         loop {
             if !source.next_record(self.encoding, &mut self.record)? {
                 out.row = 0;
+                out.key = None;
                 out.cells = std::mem::take(&mut self.record.cells);
                 return Ok(false);
             }
@@ -151,12 +175,33 @@ impl RecordParser {
             &mut self.scratch,
             &mut self.spare,
         );
+        out.key = match &value {
+            Some(v) => self.keys.key(KeyParts {
+                insurer: v.insurer.as_str(),
+                symbol: v.symbol.as_str(),
+                number: v.number.as_str(),
+                eligibility: v.number.eligibility_key(),
+                branch: v.branch.as_ref().map(|b| b.as_str()),
+            }),
+            None => key_of_rejected(&self.slots, &self.record.cells).and_then(
+                |(insurer, symbol, number, branch)| {
+                    self.keys.key(KeyParts {
+                        insurer: &insurer,
+                        symbol: &symbol,
+                        number: number.as_str(),
+                        eligibility: number.eligibility_key(),
+                        branch: branch.as_deref(),
+                    })
+                },
+            ),
+        };
         let row = self.record.line;
-        out.problems.extend(
-            self.scratch
-                .iter()
-                .map(|l| RowError::new(row, l.column, l.field, &l.problem)),
-        );
+        for l in &self.scratch {
+            let message = self.messages.pop().unwrap_or_default();
+            out.problems.push(RowError::reusing(
+                message, row, l.column, l.field, &l.problem,
+            ));
+        }
         out.row = row;
         out.cells = std::mem::take(&mut self.record.cells);
         out.value = value;
@@ -208,7 +253,8 @@ impl<'p, R: Read> RosterReader<'p, R> {
             0
         };
         let (source, slots) = Source::new(Cursor::new(prefix).chain(input), &options.format)?;
-        let mut parser = RecordParser::new(encoding, slots, options.era_codes.clone());
+        let mut parser =
+            RecordParser::new(encoding, slots, options.era_codes.clone(), KeyMaker::new());
         parser.header_pending = matches!(&options.format, RosterFormat::Csv(m) if m.has_header);
         Ok(Self {
             source,
@@ -319,6 +365,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
     pub fn read_record(&mut self, record: &mut ParsedRecord) -> Result<bool, RosterError> {
         if self.done {
             record.row = 0;
+            record.key = None;
             record.cells.clear();
             record.value = None;
             record.problems.clear();
@@ -383,6 +430,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 None => {
                     self.parallel_bytes = par.consumed();
                     out.row = 0;
+                    out.key = None;
                     out.cells.clear();
                     out.value = None;
                     out.problems.clear();
@@ -430,33 +478,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// a duplicate the admin was never shown.
     fn check_duplicate(&mut self, record: &ParsedRecord) -> Option<RowProblem> {
         let row32 = u32::try_from(record.row).unwrap_or(u32::MAX);
-        let seen = match &record.value {
-            Some(v) => self.seen.check(
-                row32,
-                KeyParts {
-                    insurer: v.insurer.as_str(),
-                    symbol: v.symbol.as_str(),
-                    number: v.number.as_str(),
-                    eligibility: v.number.eligibility_key(),
-                    branch: v.branch.as_ref().map(|b| b.as_str()),
-                },
-            ),
-            None => {
-                let (insurer, symbol, number, branch) =
-                    key_of_rejected(&self.parser.slots, &record.cells)?;
-                self.seen.check(
-                    row32,
-                    KeyParts {
-                        insurer: &insurer,
-                        symbol: &symbol,
-                        number: number.as_str(),
-                        eligibility: number.eligibility_key(),
-                        branch: branch.as_deref(),
-                    },
-                )
-            }
-        };
-        match seen? {
+        match self.seen.check(row32, record.key?) {
             Seen::New => None,
             Seen::Duplicate(first) => Some(RowProblem::Duplicate {
                 first_row: u64::from(first),

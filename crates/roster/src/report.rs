@@ -196,6 +196,7 @@ mod tests {
             cells: Cells::from_texts(["𠮷"]),
             value: None,
             problems: vec![RowError::new(7, Some(1), None, &problem)],
+            ..ParsedRecord::default()
         };
         let mut w = ReportWriter::new(
             Vec::new(),
