@@ -569,10 +569,9 @@ impl Desk {
         let mut labels: BTreeMap<&'static str, String> = BTreeMap::new();
         let mut widest = 0;
         let mut warned = 0;
-        // One record, handed back to the reader each time: it reuses the record's strings,
-        // so only the rows kept (as wire rows, or reported) cost an allocation.
-        let mut record = ParsedRecord::default();
-        while reader.read_record(&mut record).map_err(roster_error)? {
+        // Each record is lent where the reader's thread wrote it, and its strings are reused
+        // for a later row: only the rows kept (as wire rows, or reported) cost an allocation.
+        while let Some(record) = reader.next_record().map_err(roster_error)? {
             widest = widest.max(record.cells.len());
             for p in &record.problems {
                 labels.entry(p.code).or_insert_with(|| p.message_ja.clone());

@@ -2,15 +2,15 @@
 //! `bench roster`. Generates a deterministic roster (1,000,000 rows by default: ~620k insured
 //! plus dependents, realistic kanji/kana names, a few 髙/﨑 and half-width mistakes) in UTF-8
 //! and Shift_JIS, then times in one run, per encoding:
-//!   - ours, streaming: `RosterReader::read_record` into one reused record (parse + validate,
-//!     rows/s, peak RSS of the phase),
+//!   - ours, streaming: `RosterReader::next_record`, each record lent and its strings reused
+//!     (parse + validate, rows/s, peak RSS of the phase; what the desk does),
 //!   - ours, on several threads: the same with `RosterReader::with_threads` (by wall time),
 //!   - ours, iterator: `RosterReader` as an iterator, a new `ParsedRecord` per row,
 //!   - the csv crate merely reading the same file (the issue's ≥ 0.5× goal),
 //!   - Python's csv module + the utf-8/cp932 codec (the brief's baseline),
 //!
 //! and prints the ratios as a Markdown table for docs/benchmarks.md, then one plain line per
-//! encoding with the ratio against the goal. The first three run in turn for three rounds and
+//! encoding with the ratio against the goal. The first three run in turn for five rounds and
 //! each keeps its best (the build machine is shared). Not a timed test.
 
 use std::fs::File;
@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use kencom_domain::check_digit;
-use kencom_roster::{Field, ParseOptions, ParsedRecord, RosterEncoding, RosterReader};
+use kencom_roster::{Field, ParseOptions, RosterEncoding, RosterReader};
 
 const SURNAMES: &[(&str, &str)] = &[
     ("佐藤", "サトウ"),
@@ -217,7 +217,7 @@ fn cpu_secs() -> f64 {
 /// How the caller takes the records.
 #[derive(Clone, Copy)]
 enum Api {
-    /// `read_record` into one record, handed back each time (what an import does).
+    /// `next_record`: each record lent, its strings reused (what the desk's validation does).
     Streaming,
     /// The same on this many threads in all (`RosterReader::with_threads`).
     Threads(usize),
@@ -247,8 +247,7 @@ fn ours(path: &Path, api: Api) -> Measure {
         .with_threads(threads);
     match api {
         Api::Streaming | Api::Threads(_) => {
-            let mut record = ParsedRecord::default();
-            while reader.read_record(&mut record).expect("read") {
+            while let Some(record) = reader.next_record().expect("read") {
                 if record.value.is_some() {
                     accepted += 1;
                 }
@@ -268,8 +267,8 @@ fn ours(path: &Path, api: Api) -> Measure {
     eprintln!(
         "  ours ({}): {} records, {} accepted, {} rejected ({accepted} counted); by code {:?}",
         match api {
-            Api::Streaming => "read_record".to_string(),
-            Api::Threads(n) => format!("read_record, {n} threads"),
+            Api::Streaming => "next_record".to_string(),
+            Api::Threads(n) => format!("next_record, {n} threads"),
             Api::Iterator => "iterator".to_string(),
         },
         s.records,
@@ -356,7 +355,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     println!(
-        "| encoding | file | ours, read_record, 1 thread | ours, read_record, {threads} threads | ours, iterator | csv crate read only | Python csv + codec | 1 thread ÷ csv crate (CPU) | {threads} threads ÷ csv crate (wall) | iterator ÷ csv crate (CPU) | 1 thread ÷ Python (CPU) |"
+        "| encoding | file | ours, next_record, 1 thread | ours, next_record, {threads} threads | ours, iterator | csv crate read only | Python csv + codec | 1 thread ÷ csv crate (CPU) | {threads} threads ÷ csv crate (wall) | iterator ÷ csv crate (CPU) | 1 thread ÷ Python (CPU) |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut verdicts = Vec::new();
@@ -368,7 +367,7 @@ fn main() {
             encoding.label_ja(),
             size as f64 / 1048576.0
         );
-        // The three contenders of the goal run in turn, three rounds; each keeps its best
+        // The three contenders of the goal run in turn, five rounds; each keeps its best
         // round (the machine is shared: the best is the least disturbed).
         let best = |a: Option<Measure>, b: Measure, by_wall: bool| match a {
             Some(a)
@@ -383,15 +382,15 @@ fn main() {
             _ => Some(b),
         };
         let (mut streaming, mut parallel, mut base) = (None, None, None);
-        for _ in 0..3 {
+        for _ in 0..5 {
             streaming = best(streaming, ours(&path, Api::Streaming), false);
             parallel = best(parallel, ours(&path, Api::Threads(threads)), true);
             base = best(base, csv_only(&path), false);
         }
         let (streaming, parallel, base) = (
-            streaming.expect("three rounds"),
-            parallel.expect("three rounds"),
-            base.expect("three rounds"),
+            streaming.expect("five rounds"),
+            parallel.expect("five rounds"),
+            base.expect("five rounds"),
         );
         let iterator = ours(&path, Api::Iterator);
         let py = python(&path, encoding);

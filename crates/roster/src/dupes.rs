@@ -18,6 +18,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::validate::same_text;
+
 /// Distinct digit strings of 0, 1, 2 … digits before strings of the next length: the offset
 /// code of a digit string is unique across lengths ("07" ≠ "7"). `None` for anything but 0–19
 /// ASCII digits (the codes of up to 19 digits fit in 64 bits).
@@ -158,7 +160,8 @@ impl KeyMaker {
 
     fn family(&mut self, insurer: &str, symbol: &str) -> Option<u32> {
         if let Some(id) = self.last_family {
-            if symbol == self.last_symbol && insurer == self.last_insurer {
+            // Compared in registers (`==` calls libc's memcmp): this runs for every row.
+            if same_text(symbol, &self.last_symbol) && same_text(insurer, &self.last_insurer) {
                 return Some(id);
             }
         }

@@ -163,14 +163,13 @@ impl Parallel {
         Some(me)
     }
 
-    /// Swaps the next record of the current batch into `out`; returns the line breaks
-    /// before its block and the stream offset past its block, or `None` when the batch is
-    /// used up (it is then recycled).
-    pub fn take_next(&mut self, out: &mut ParsedRecord) -> Option<(u64, u64)> {
+    /// Moves on to the next record of the current batch; returns the line breaks before
+    /// its block and the stream offset past its block, or `None` when the batch is used up
+    /// (it is then recycled). The record stays where its thread wrote it ([`Self::record`]):
+    /// the reading thread reads it there, rather than swapping it into the caller's.
+    pub fn advance(&mut self) -> Option<(u64, u64)> {
         let (batch, next) = self.current.as_mut()?;
         if *next < batch.count {
-            // The caller's previous record goes back to a parser, which reuses its strings.
-            std::mem::swap(out, &mut batch.records[*next]);
             *next += 1;
             return Some((self.base_line, batch.end));
         }
@@ -179,6 +178,18 @@ impl Parallel {
         self.free_blocks.push(batch.block);
         self.free_records.push(batch.records);
         None
+    }
+
+    /// The record [`Self::advance`] moved to.
+    pub fn record(&self) -> Option<&ParsedRecord> {
+        let (batch, next) = self.current.as_ref()?;
+        batch.records[..batch.count].get(next.checked_sub(1)?)
+    }
+
+    /// The record [`Self::advance`] moved to, to settle (or to swap out).
+    pub fn record_mut(&mut self) -> Option<&mut ParsedRecord> {
+        let (batch, next) = self.current.as_mut()?;
+        batch.records[..batch.count].get_mut(next.checked_sub(1)?)
     }
 
     /// Stream bytes cut into blocks so far.
@@ -288,24 +299,12 @@ fn stopped() -> RosterError {
 }
 
 /// Reads into `block` until it holds `size` bytes more than it had, or the input ends
-/// (returns true).
+/// (returns true). `read_to_end` reads into the vector's spare room without zeroing it
+/// first (zeroing each block cost the reading thread as much as copying it in).
 fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, size: usize) -> io::Result<bool> {
-    let want = block.len() + size;
-    let mut len = block.len();
-    block.resize(want, 0);
-    let result = loop {
-        if len == want {
-            break Ok(false);
-        }
-        match input.read(&mut block[len..]) {
-            Ok(0) => break Ok(true),
-            Ok(k) => len += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => break Err(e),
-        }
-    };
-    block.truncate(len);
-    result
+    block.reserve(size);
+    let got = input.take(size as u64).read_to_end(block)?;
+    Ok(got < size)
 }
 
 /// Where the last whole record of `block` ends (the block continues in the next read), or
@@ -323,7 +322,8 @@ fn find_cut(block: &[u8], first: bool) -> Option<usize> {
         b'\r' => block.get(i + 1).is_some_and(|&next| next != b'\n'),
         _ => false,
     };
-    let cut = if block.contains(&b'"') {
+    // memchr's vector search: the reading thread looks at every byte of the file here.
+    let cut = if memchr::memchr(b'"', block).is_some() {
         last_cut_outside_quotes(block, is_cut)
     } else {
         (0..block.len()).rev().find(|&i| is_cut(i)).map(|i| i + 1)

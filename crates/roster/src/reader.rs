@@ -1,8 +1,9 @@
 //! The streaming entry point: detect the encoding from a prefix, then yield one validated
 //! record at a time with progress callbacks. Memory grows only with the duplicate index
 //! (16 bytes per row), never with the file: callers keep what they need of each record.
-//! `read_record` hands a record back for reuse (cells, row strings, problem list), so a
-//! caller that only looks at each record in turn allocates next to nothing per row.
+//! `next_record` lends each record and reuses its cells, row strings and problem list for a
+//! later one (`read_record` does the same with a record the caller hands back), so a caller
+//! that only looks at each record in turn allocates next to nothing per row.
 
 use std::collections::BTreeMap;
 use std::io::{Chain, Cursor, Read};
@@ -53,6 +54,15 @@ impl ParsedRecord {
     /// True when the row is rejected.
     pub fn is_rejected(&self) -> bool {
         self.value.is_none()
+    }
+
+    /// Empties the record, keeping its cells' room.
+    fn clear(&mut self) {
+        self.row = 0;
+        self.key = None;
+        self.cells.clear();
+        self.value = None;
+        self.problems.clear();
     }
 }
 
@@ -215,10 +225,11 @@ pub struct RosterReader<'p, R: Read> {
     skipped_bytes: u64,
     parser: RecordParser,
     layout_names: Option<Vec<String>>,
-    seen: KeyIndex,
+    ledger: Ledger,
+    /// What [`Self::next_record`] reads into when the reader is sequential.
+    current: ParsedRecord,
     progress: Option<ProgressFn<'p>>,
     total_bytes: Option<u64>,
-    summary: Summary,
     /// Worker threads, when asked for and the format allows (CSV).
     parallel: Option<Parallel>,
     /// Bytes of the input behind the records handed out so far, in parallel mode.
@@ -230,7 +241,7 @@ impl<'p, R: Read> std::fmt::Debug for RosterReader<'p, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RosterReader")
             .field("encoding", &self.parser.encoding)
-            .field("summary", &self.summary)
+            .field("summary", &self.ledger.summary)
             .finish_non_exhaustive()
     }
 }
@@ -269,10 +280,13 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 ),
                 RosterFormat::Csv(_) => None,
             },
-            seen: KeyIndex::new(),
+            ledger: Ledger {
+                seen: KeyIndex::new(),
+                summary: Summary::default(),
+            },
+            current: ParsedRecord::default(),
             progress: None,
             total_bytes: None,
-            summary: Summary::default(),
             parallel: None,
             parallel_bytes: 0,
             done: false,
@@ -284,7 +298,8 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// so it is not copied as it grows.
     pub fn with_total_bytes(mut self, total: u64) -> Self {
         self.total_bytes = Some(total);
-        self.seen
+        self.ledger
+            .seen
             .reserve(usize::try_from(total / 160).unwrap_or(usize::MAX));
         self
     }
@@ -301,7 +316,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// need many blocks from a small file.
     #[doc(hidden)]
     pub fn with_threads_and_block(mut self, threads: usize, block_bytes: usize) -> Self {
-        let untouched = self.summary.records == 0 && !self.done && self.parallel.is_none();
+        let untouched = self.ledger.summary.records == 0 && !self.done && self.parallel.is_none();
         if threads >= 2 && untouched && self.source.csv_input().is_some() {
             self.parallel = Parallel::start(threads, block_bytes, &self.parser);
         }
@@ -338,7 +353,7 @@ impl<'p, R: Read> RosterReader<'p, R> {
 
     /// Counts so far (final once the iterator is exhausted).
     pub fn summary(&self) -> &Summary {
-        &self.summary
+        &self.ledger.summary
     }
 
     fn report_progress(&mut self) {
@@ -350,36 +365,76 @@ impl<'p, R: Read> RosterReader<'p, R> {
         let p = Progress {
             bytes_read: self.skipped_bytes + consumed,
             total_bytes: self.total_bytes,
-            records: self.summary.records,
+            records: self.ledger.summary.records,
         };
         if let Some(f) = self.progress.as_mut() {
             f(p);
         }
     }
 
-    /// Reads the next record into `record`, reusing its cells, strings and problem list:
-    /// exactly what the iterator would yield next (same progress calls, same summary), but a
-    /// caller that hands the same record back each time allocates next to nothing per row.
-    /// Returns `false`, with the record emptied, at the end and from then on (also after an
-    /// error).
-    pub fn read_record(&mut self, record: &mut ParsedRecord) -> Result<bool, RosterError> {
+    /// The next record, or `None` at the end and from then on (also after an error):
+    /// exactly what the iterator would yield next (same progress calls, same summary),
+    /// lent rather than moved. The cheapest way through a file: nothing is allocated per
+    /// row, and on several threads the record is read where its thread wrote it.
+    pub fn next_record(&mut self) -> Result<Option<&ParsedRecord>, RosterError> {
         if self.done {
-            record.row = 0;
-            record.key = None;
-            record.cells.clear();
-            record.value = None;
-            record.problems.clear();
-            return Ok(false);
+            self.current.clear();
+            return Ok(None);
         }
         let next = if self.parallel.is_some() {
-            self.read_next_parallel(record)
+            self.advance_parallel()
         } else {
-            self.parser.next(&mut self.source, record)
+            self.parser.next(&mut self.source, &mut self.current)
         };
         match next {
             Ok(true) => {
-                self.settle(record);
-                if self.summary.records.is_multiple_of(PROGRESS_EVERY) {
+                let record = match self.parallel.as_mut() {
+                    Some(p) => p.record_mut(),
+                    None => Some(&mut self.current),
+                };
+                let Some(record) = record else {
+                    return Ok(None);
+                };
+                self.ledger.settle(record, &mut self.parser);
+                if self.ledger.summary.records.is_multiple_of(PROGRESS_EVERY) {
+                    self.report_progress();
+                }
+                Ok(match self.parallel.as_ref() {
+                    Some(p) => p.record(),
+                    None => Some(&self.current),
+                })
+            }
+            Ok(false) => {
+                self.current.clear();
+                self.finish();
+                self.report_progress();
+                Ok(None)
+            }
+            Err(e) => {
+                self.finish();
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads the next record into `record`, reusing its cells, strings and problem list:
+    /// what [`Self::next_record`] lends, for a caller that wants to keep the record.
+    /// Returns `false`, with the record emptied, at the end and from then on (also after an
+    /// error).
+    pub fn read_record(&mut self, record: &mut ParsedRecord) -> Result<bool, RosterError> {
+        if self.done || self.parallel.is_some() {
+            let got = self.next_record()?.is_some();
+            // The caller's previous record goes back to a parser, which reuses its strings.
+            match self.parallel.as_mut().and_then(Parallel::record_mut) {
+                Some(lent) if got => std::mem::swap(record, lent),
+                _ => record.clear(),
+            }
+            return Ok(got);
+        }
+        match self.parser.next(&mut self.source, record) {
+            Ok(true) => {
+                self.ledger.settle(record, &mut self.parser);
+                if self.ledger.summary.records.is_multiple_of(PROGRESS_EVERY) {
                     self.report_progress();
                 }
                 Ok(true)
@@ -404,16 +459,19 @@ impl<'p, R: Read> RosterReader<'p, R> {
         }
     }
 
-    /// The next record from the workers, in file order, with its line numbers made absolute.
-    fn read_next_parallel(&mut self, out: &mut ParsedRecord) -> Result<bool, RosterError> {
+    /// Moves to the next record from the workers, in file order, and makes its line
+    /// numbers absolute.
+    fn advance_parallel(&mut self) -> Result<bool, RosterError> {
         let Some(par) = self.parallel.as_mut() else {
             return Ok(false);
         };
         loop {
-            if let Some((base, end)) = par.take_next(out) {
-                out.row += base;
-                for p in &mut out.problems {
-                    p.row += base;
+            if let Some((base, end)) = par.advance() {
+                if let Some(out) = par.record_mut() {
+                    out.row += base;
+                    for p in &mut out.problems {
+                        p.row += base;
+                    }
                 }
                 self.parallel_bytes = end;
                 return Ok(true);
@@ -429,27 +487,32 @@ impl<'p, R: Read> RosterReader<'p, R> {
                 }
                 None => {
                     self.parallel_bytes = par.consumed();
-                    out.row = 0;
-                    out.key = None;
-                    out.cells.clear();
-                    out.value = None;
-                    out.problems.clear();
                     return Ok(false);
                 }
             }
         }
     }
+}
 
-    /// What needs every earlier record: the duplicate check and the counts.
-    fn settle(&mut self, out: &mut ParsedRecord) {
+/// What needs every earlier record, kept by the reading thread: the duplicate index and the
+/// counts.
+#[derive(Debug)]
+struct Ledger {
+    seen: KeyIndex,
+    summary: Summary,
+}
+
+impl Ledger {
+    /// Checks `out` for duplicates and counts it. `parser` takes back a row the duplicate
+    /// rejects, and says where 番号 is.
+    fn settle(&mut self, out: &mut ParsedRecord, parser: &mut RecordParser) {
         if let Some(problem) = self.check_duplicate(out) {
             if problem.severity() == Severity::Error {
                 if let Some(row) = out.value.take() {
-                    self.parser.spare.keep(row);
+                    parser.spare.keep(row);
                 }
             }
-            let column = self
-                .parser
+            let column = parser
                 .slots
                 .cell_in(&out.cells, Field::Number)
                 .map(|c| c.column);

@@ -99,7 +99,7 @@ fn reuse_or_parse<T, E>(
 
 /// `a == b` for the short strings identifiers are, compared in registers: `==` on `str` calls
 /// libc's `memcmp`, and the few calls a row makes for its identifiers showed in the profile.
-fn same_text(a: &str, b: &str) -> bool {
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();
     if n != b.len() {

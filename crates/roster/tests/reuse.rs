@@ -102,8 +102,8 @@ fn read_both(bytes: &[u8]) -> Result<(), TestCaseError> {
     against_the_iterator(bytes, None)
 }
 
-/// `read_record` into one reused record — on `parallel` = (threads, block bytes) when given —
-/// against the iterator: the same records, header and summary; the same progress calls
+/// `read_record` into one reused record, and `next_record` — on `parallel` = (threads, block
+/// bytes) when given — against the iterator: the same records, header and summary; the same progress calls
 /// (for the parallel reader, which reports per block, the same last one and never going back).
 fn against_the_iterator(
     bytes: &[u8],
@@ -120,46 +120,60 @@ fn against_the_iterator(
     let expected_header = iterator.header().map(<[String]>::to_vec);
     drop(iterator);
 
-    let mut by_reader: Vec<Progress> = Vec::new();
-    let reader = RosterReader::new(bytes, &ParseOptions::default())
-        .unwrap()
-        .with_total_bytes(total)
-        .on_progress(|p| by_reader.push(p));
-    let mut reader = match parallel {
-        Some((threads, block)) => reader.with_threads_and_block(threads, block),
-        None => reader,
-    };
-    let mut record = ParsedRecord::default();
-    for e in &expected {
-        prop_assert!(
-            reader.read_record(&mut record).unwrap(),
-            "record {} is missing",
-            e.row
-        );
-        prop_assert_eq!(record.row, e.row);
-        prop_assert_eq!(&record.cells, &e.cells);
-        prop_assert_eq!(&record.value, &e.value);
-        prop_assert_eq!(&record.problems, &e.problems);
-    }
-    prop_assert!(!reader.read_record(&mut record).unwrap(), "then the end");
-    prop_assert!(
-        !reader.read_record(&mut record).unwrap(),
-        "and it stays there"
-    );
-    prop_assert_eq!(reader.summary(), &expected_summary);
-    prop_assert_eq!(reader.header().map(<[String]>::to_vec), expected_header);
-    drop(reader);
-    if parallel.is_some() {
+    // Both ways of reading without the iterator: a record handed back each time, and a
+    // record lent (`next_record`).
+    for lend in [false, true] {
+        let mut by_reader: Vec<Progress> = Vec::new();
+        let reader = RosterReader::new(bytes, &ParseOptions::default())
+            .unwrap()
+            .with_total_bytes(total)
+            .on_progress(|p| by_reader.push(p));
+        let mut reader = match parallel {
+            Some((threads, block)) => reader.with_threads_and_block(threads, block),
+            None => reader,
+        };
+        let mut record = ParsedRecord::default();
+        let next = |reader: &mut RosterReader<'_, &[u8]>, record: &mut ParsedRecord| {
+            if lend {
+                let lent = reader.next_record().unwrap().cloned();
+                let got = lent.is_some();
+                *record = lent.unwrap_or_default();
+                got
+            } else {
+                reader.read_record(record).unwrap()
+            }
+        };
+        for e in &expected {
+            prop_assert!(
+                next(&mut reader, &mut record),
+                "record {} is missing",
+                e.row
+            );
+            prop_assert_eq!(record.row, e.row);
+            prop_assert_eq!(&record.cells, &e.cells);
+            prop_assert_eq!(&record.value, &e.value);
+            prop_assert_eq!(&record.problems, &e.problems);
+        }
+        prop_assert!(!next(&mut reader, &mut record), "then the end");
+        prop_assert!(!next(&mut reader, &mut record), "and it stays there");
+        prop_assert_eq!(reader.summary(), &expected_summary);
         prop_assert_eq!(
-            by_reader.last(),
-            by_iterator.last(),
-            "the same final progress"
+            reader.header().map(<[String]>::to_vec),
+            expected_header.clone()
         );
-        prop_assert!(by_reader
-            .windows(2)
-            .all(|w| w[0].bytes_read <= w[1].bytes_read));
-    } else {
-        prop_assert_eq!(by_reader, by_iterator);
+        drop(reader);
+        if parallel.is_some() {
+            prop_assert_eq!(
+                by_reader.last(),
+                by_iterator.last(),
+                "the same final progress"
+            );
+            prop_assert!(by_reader
+                .windows(2)
+                .all(|w| w[0].bytes_read <= w[1].bytes_read));
+        } else {
+            prop_assert_eq!(&by_reader, &by_iterator);
+        }
     }
     Ok(())
 }
