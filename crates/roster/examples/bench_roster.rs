@@ -265,7 +265,7 @@ fn ours(path: &Path, api: Api) -> Measure {
     let cpu = cpu_now() - cpu;
     let s = reader.summary();
     eprintln!(
-        "  ours ({}): {} records, {} accepted, {} rejected ({accepted} counted); by code {:?}",
+        "  ours ({}): wall {secs:.3} s, cpu {cpu:.3} s; {} records, {} accepted, {} rejected ({accepted} counted); by code {:?}",
         match api {
             Api::Streaming => "next_record".to_string(),
             Api::Threads(n) => format!("next_record, {n} threads"),
@@ -297,10 +297,12 @@ fn csv_only(path: &Path) -> Measure {
     while reader.read_byte_record(&mut record).expect("read") {
         rows += 1;
     }
+    let (secs, cpu) = (start.elapsed().as_secs_f64(), cpu_secs() - cpu);
+    eprintln!("  csv crate: wall {secs:.3} s, cpu {cpu:.3} s; {rows} records");
     Measure {
         rows,
-        secs: start.elapsed().as_secs_f64(),
-        cpu: cpu_secs() - cpu,
+        secs,
+        cpu,
         peak_mib: peak_rss_mib(),
     }
 }
