@@ -290,15 +290,7 @@ impl RowError {
         field: Option<Field>,
         problem: &RowProblem,
     ) -> Self {
-        Self {
-            row,
-            column,
-            field,
-            code: problem.code(),
-            severity: problem.severity(),
-            ch: problem.character(),
-            message_ja: problem.to_string(),
-        }
+        Self::reusing(String::new(), row, column, field, problem)
     }
 
     /// [`Self::new`], writing the message into `message` (cleared first) rather than a new
