@@ -1,25 +1,31 @@
 //! Validation of a CSV roster on several threads. Validation costs several times what
 //! reading does, and an admin waits while a 1M-row file is checked. The reader's thread cuts
-//! the file into blocks of whole records and queues them; worker threads take them in file
-//! order, and so does the reader's thread whenever the block it must hand out next is not
-//! ready yet (so `threads` threads in all are busy, and the reader's thread parses less the
-//! more its caller does with each record). Each runs the sequential reader's own per-record
-//! code (`RecordParser`: split, decode, validate) on its block, with line numbers counted
-//! from the block's start. The reader hands the blocks out in file order and does the only
-//! work that needs every earlier record itself: absolute line numbers, the duplicate index
-//! and the summary. The output is therefore the sequential reader's, record for record
-//! (`tests/reuse.rs`, and the `roster` fuzz target).
+//! the file into blocks of whole records and queues them; worker threads take them, each
+//! parsing a whole block into a batch of records. Each runs the sequential
+//! reader's own per-record code (`RecordParser`: split, decode, validate) on its block, with
+//! line numbers counted from the block's start. The reader hands the blocks out in file
+//! order and does the only work that needs every earlier record itself: absolute line
+//! numbers, the duplicate index and the summary. The output is therefore the sequential
+//! reader's, record for record (`tests/reuse.rs`, and the `roster` fuzz target).
+//!
+//! Workers take the *newest* block cut, and never the one the reader's thread hands out
+//! next. The oldest are thus left to the reader's thread: when the block whose turn has
+//! come is still queued, it reads it a record at a time as it hands the records out, into
+//! one record that stays in its first-level cache, as the sequential reader does. Parsing
+//! into a batch's records costs ~20% more, on one thread too (they were last touched a
+//! thousand records earlier); with workers taking the oldest blocks, the reader's thread
+//! hardly ever found its next block still queued, and two threads took ~10% longer. When a
+//! worker has that block, the reader's thread parses the oldest queued block into a batch
+//! rather than wait. So `threads` threads in all are busy, the reader's thread reading about
+//! half the blocks on two threads, and less the more its caller does per record.
 //!
 //! Blocks are cut only where a record ends: after a LF, or after a CR that no LF follows,
 //! outside quotes. A block without `"` is cut at its last line break; one with a `"` is
 //! scanned with the splitter's state machine to find where its last whole record ends.
-//! Memory: two blocks (64 KiB each) and their records per thread, reused. Blocks are kept
-//! small because records cross between cores: with 1 MiB blocks the records in flight no
-//! longer fit the second-level cache and two threads were slower than one.
+//! Memory: two blocks (64 KiB each) and their records per thread, reused. Larger blocks were
+//! slower (the records in flight no longer fit the second-level cache).
 //!
-//! What it buys on the 2-core build machine (docs/benchmarks.md): a 1M-row file in about
-//! 0.72× the sequential reader's wall time, for about 1.4× its CPU time. Records moving
-//! between cores cost much of what the second core gains.
+//! What it buys on the 2-core build machine: docs/benchmarks.md.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
@@ -48,6 +54,13 @@ struct Job {
     end: u64,
 }
 
+/// What the reading thread hands out: a worker's batch (and the next record in it), or a
+/// block it reads itself, a record at a time.
+enum Current {
+    Batch(Batch, usize),
+    InTurn { source: Source<io::Empty>, end: u64 },
+}
+
 struct Batch {
     records: Vec<ParsedRecord>,
     /// How many of `records` hold this block's records (the rest are spares).
@@ -64,6 +77,8 @@ struct Batch {
 struct Queue {
     jobs: VecDeque<(usize, Job)>,
     closed: bool,
+    /// The block the reading thread hands out next: workers never take it (see `work`).
+    next_out: usize,
 }
 
 struct Shared {
@@ -101,8 +116,10 @@ pub(crate) struct Parallel {
     sent_to: u64,
     free_blocks: Vec<Vec<u8>>,
     free_records: Vec<Vec<ParsedRecord>>,
-    /// The batch being handed out, and the next record in it.
-    current: Option<(Batch, usize)>,
+    /// The block being handed out.
+    current: Option<Current>,
+    /// The record a block read in turn ([`Current::InTurn`]) is read into.
+    in_turn: ParsedRecord,
     /// Line breaks before the current batch's block.
     base_line: u64,
     header: bool,
@@ -128,6 +145,7 @@ impl Parallel {
             queue: Mutex::new(Queue {
                 jobs: VecDeque::new(),
                 closed: false,
+                next_out: 0,
             }),
             ready: Condvar::new(),
         });
@@ -146,6 +164,7 @@ impl Parallel {
             free_blocks: Vec::new(),
             free_records: Vec::new(),
             current: None,
+            in_turn: ParsedRecord::default(),
             base_line: 0,
             header: parser.header_pending,
             block_size: block_size.max(1),
@@ -163,33 +182,65 @@ impl Parallel {
         Some(me)
     }
 
-    /// Moves on to the next record of the current batch; returns the line breaks before
-    /// its block and the stream offset past its block, or `None` when the batch is used up
-    /// (it is then recycled). The record stays where its thread wrote it ([`Self::record`]):
-    /// the reading thread reads it there, rather than swapping it into the caller's.
-    pub fn advance(&mut self) -> Option<(u64, u64)> {
-        let (batch, next) = self.current.as_mut()?;
-        if *next < batch.count {
-            *next += 1;
-            return Some((self.base_line, batch.end));
+    /// Moves on to the next record of the current block; returns the line breaks before
+    /// its block and the stream offset past its block, or `None` when the block is used up
+    /// (it is then recycled). A worker's record stays where its thread wrote it
+    /// ([`Self::record`]): the reading thread reads it there. A block read in turn is read
+    /// one record per call, here.
+    pub fn advance(&mut self) -> Result<Option<(u64, u64)>, RosterError> {
+        let Some(current) = self.current.as_mut() else {
+            return Ok(None);
+        };
+        match current {
+            Current::Batch(batch, next) if *next < batch.count => {
+                *next += 1;
+                return Ok(Some((self.base_line, batch.end)));
+            }
+            Current::InTurn { source, end } => {
+                if self.local.next(source, &mut self.in_turn)? {
+                    return Ok(Some((self.base_line, *end)));
+                }
+            }
+            Current::Batch(..) => {}
         }
-        let (batch, _) = self.current.take()?;
-        self.base_line += batch.breaks;
-        self.free_blocks.push(batch.block);
-        self.free_records.push(batch.records);
-        None
+        match self.current.take() {
+            Some(Current::Batch(batch, _)) => {
+                self.base_line += batch.breaks;
+                self.free_blocks.push(batch.block);
+                self.free_records.push(batch.records);
+            }
+            Some(Current::InTurn { source, .. }) => {
+                let (block, breaks) = source.finish_block();
+                self.base_line += breaks;
+                self.free_blocks.push(block);
+            }
+            None => {}
+        }
+        Ok(None)
+    }
+
+    /// The header row, once the block that held it has been read (a block read in turn
+    /// meets it on its first call to [`Self::advance`]).
+    pub fn take_header(&mut self) -> Option<Vec<String>> {
+        self.local.header.take()
     }
 
     /// The record [`Self::advance`] moved to.
     pub fn record(&self) -> Option<&ParsedRecord> {
-        let (batch, next) = self.current.as_ref()?;
-        batch.records[..batch.count].get(next.checked_sub(1)?)
+        match self.current.as_ref()? {
+            Current::Batch(batch, next) => batch.records[..batch.count].get(next.checked_sub(1)?),
+            Current::InTurn { .. } => Some(&self.in_turn),
+        }
     }
 
     /// The record [`Self::advance`] moved to, to settle (or to swap out).
     pub fn record_mut(&mut self) -> Option<&mut ParsedRecord> {
-        let (batch, next) = self.current.as_mut()?;
-        batch.records[..batch.count].get_mut(next.checked_sub(1)?)
+        match self.current.as_mut()? {
+            Current::Batch(batch, next) => {
+                batch.records[..batch.count].get_mut(next.checked_sub(1)?)
+            }
+            Current::InTurn { .. } => Some(&mut self.in_turn),
+        }
     }
 
     /// Stream bytes cut into blocks so far.
@@ -259,6 +310,18 @@ impl Parallel {
             // Not ready: rather than wait, parse the oldest block no thread has taken.
             let job = self.shared.lock().jobs.pop_front();
             match job {
+                // Still waiting its turn: read it in turn, as it is handed out.
+                Some((seq, job)) if seq == want => {
+                    self.local.header_pending = job.header;
+                    self.local.header = None;
+                    self.current = Some(Current::InTurn {
+                        source: Source::from_block(job.block, job.first),
+                        end: job.end,
+                    });
+                    self.free_records.push(job.records);
+                    self.collect();
+                    return Ok(Some(None));
+                }
                 Some((seq, job)) => {
                     let batch = run(&mut self.local, job);
                     self.finished.insert(seq, batch);
@@ -269,13 +332,19 @@ impl Parallel {
                 }
             }
         };
-        self.collected += 1;
+        self.collect();
         if let Some(why) = batch.failed.take() {
             return Err(RosterError::Io(io::Error::other(why)));
         }
         let header = batch.header.take();
-        self.current = Some((batch, 0));
+        self.current = Some(Current::Batch(batch, 0));
         Ok(Some(header))
+    }
+
+    /// One more block taken back: the next one is the reading thread's to keep.
+    fn collect(&mut self) {
+        self.collected += 1;
+        self.shared.lock().next_out = self.collected;
     }
 
     /// Stops the workers and waits for them.
@@ -351,15 +420,20 @@ fn last_cut_outside_quotes(block: &[u8], is_cut: impl Fn(usize) -> bool) -> Opti
     last
 }
 
-/// A worker: takes blocks from the queue in file order, reads their records with its own
-/// parser and sends them back numbered, until the queue is closed.
+/// A worker: takes the newest block from the queue, reads its records with its own parser
+/// and sends them back numbered, until the queue is closed.
 fn work(mut parser: RecordParser, shared: &Shared, results: &Sender<(usize, Batch)>) {
     loop {
         let (seq, job) = {
             let mut queue = shared.lock();
             loop {
-                if let Some(job) = queue.jobs.pop_front() {
-                    break job;
+                // The newest block, never the one the reading thread hands out next: the
+                // oldest are left for it to read in turn.
+                let newest = queue.jobs.back().map(|(seq, _)| *seq);
+                if newest.is_some_and(|seq| seq != queue.next_out) {
+                    if let Some(job) = queue.jobs.pop_back() {
+                        break job;
+                    }
                 }
                 if queue.closed {
                     return;

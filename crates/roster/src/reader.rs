@@ -466,7 +466,11 @@ impl<'p, R: Read> RosterReader<'p, R> {
             return Ok(false);
         };
         loop {
-            if let Some((base, end)) = par.advance() {
+            let step = par.advance()?;
+            if let Some(header) = par.take_header() {
+                self.parser.header = Some(header);
+            }
+            if let Some((base, end)) = step {
                 if let Some(out) = par.record_mut() {
                     out.row += base;
                     for p in &mut out.problems {
