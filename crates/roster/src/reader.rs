@@ -422,33 +422,17 @@ impl<'p, R: Read> RosterReader<'p, R> {
     /// Returns `false`, with the record emptied, at the end and from then on (also after an
     /// error).
     pub fn read_record(&mut self, record: &mut ParsedRecord) -> Result<bool, RosterError> {
-        if self.done || self.parallel.is_some() {
-            let got = self.next_record()?.is_some();
-            // The caller's previous record goes back to a parser, which reuses its strings.
-            match self.parallel.as_mut().and_then(Parallel::record_mut) {
-                Some(lent) if got => std::mem::swap(record, lent),
-                _ => record.clear(),
-            }
-            return Ok(got);
+        let got = self.next_record()?.is_some();
+        // The caller's previous record goes back to the parser, which reuses its strings.
+        let lent = match self.parallel.as_mut() {
+            Some(p) => p.record_mut(),
+            None => Some(&mut self.current),
+        };
+        match lent {
+            Some(lent) if got => std::mem::swap(record, lent),
+            _ => record.clear(),
         }
-        match self.parser.next(&mut self.source, record) {
-            Ok(true) => {
-                self.ledger.settle(record, &mut self.parser);
-                if self.ledger.summary.records.is_multiple_of(PROGRESS_EVERY) {
-                    self.report_progress();
-                }
-                Ok(true)
-            }
-            Ok(false) => {
-                self.finish();
-                self.report_progress();
-                Ok(false)
-            }
-            Err(e) => {
-                self.finish();
-                Err(e)
-            }
-        }
+        Ok(got)
     }
 
     /// No more records: stops the workers now rather than when the reader is dropped.
